@@ -1,0 +1,47 @@
+package bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * What a Maelstrom workload contributes to a test: the requests its clients make, and
+ * the verdict on the history. The bench owns processes, network, clients, timing and
+ * the net statistics; a workload only knows message bodies.
+ *
+ * <p>The bench never calls one workload from two threads at once, so implementations
+ * may keep plain mutable state (keys in use, offsets seen, values written).
+ */
+public interface Workload {
+
+    /**
+     * The body the bench sends once to {@code node} after every node answered init and
+     * before clients start, or null for none (broadcast sends its topology here).
+     */
+    default ObjectNode setup(String node, List<String> nodes) {
+        return null;
+    }
+
+    /**
+     * The body of the next request of this client process in the main phase, without
+     * msg_id, or null to let this tick pass. {@code process} is stable for a client
+     * until one of its requests times out.
+     */
+    ObjectNode next(int process, Random random);
+
+    /**
+     * The next request of this process in the final phase (after the nemesis healed and
+     * the quiet period), or null when the process has nothing more to ask. Called again
+     * after each completion, so a workload can poll until it has caught up.
+     */
+    default ObjectNode nextFinal(int process, Random random) {
+        return null;
+    }
+
+    /** Told of every completed operation, in completion order. */
+    default void completed(Op op) {
+    }
+
+    /** Judges the whole history, in invocation order. */
+    Verdict check(List<Op> history);
+}
