@@ -1,0 +1,32 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 25
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES lib/*.java
+//DESCRIPTION Gossip Glomers 1, echo: answers every echo with its own payload.
+
+import com.fasterxml.jackson.databind.JsonNode;
+import lib.Cli;
+import lib.Node;
+import picocli.CommandLine.Command;
+
+/** Challenge 1: the smallest node there is. */
+@Command(name = "echo", mixinStandardHelpOptions = true, version = "1.0",
+        description = "Gossip Glomers 1: answers every echo with its own payload.")
+class echo implements Runnable {
+
+    record Echo(JsonNode echo) {}
+
+    record EchoOk(JsonNode echo) {}
+
+    public static void main(String... args) {
+        Cli.run(new echo(), args);
+    }
+
+    @Override
+    public void run() {
+        var node = new Node();
+        node.handle(Echo.class, request -> request.reply(new EchoOk(request.body().echo())));
+        node.run();
+    }
+}

@@ -1,0 +1,57 @@
+package lib;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A message a handler received: who sent it, its body as the handler's record, and
+ * the means to answer it. A handler may keep it and reply later, from any thread.
+ *
+ * @param <T> the record the body was read into
+ */
+public final class Request<T> {
+
+    private final Node node;
+    private final String src;
+    private final ObjectNode raw;
+    private final T body;
+
+    Request(Node node, String src, ObjectNode raw, T body) {
+        this.node = node;
+        this.src = src;
+        this.raw = raw;
+        this.body = body;
+    }
+
+    /** The sender: a client ({@code c4}), a node ({@code n2}) or a service. */
+    public String src() {
+        return src;
+    }
+
+    /** The body, read into the handler's record. */
+    public T body() {
+        return body;
+    }
+
+    /** Whether the sender expects an answer (the message carries a {@code msg_id}). */
+    public boolean expectsReply() {
+        return raw.hasNonNull("msg_id");
+    }
+
+    /**
+     * Answers with {@code reply} (a record, typed by its class name). A message that
+     * asked for no answer gets none.
+     */
+    public void reply(Object reply) {
+        if (expectsReply()) node.reply(src, raw.get("msg_id").asLong(), Json.body(reply));
+    }
+
+    /** Answers with a Maelstrom error. */
+    public void fail(RpcError error) {
+        if (expectsReply()) node.reply(src, raw.get("msg_id").asLong(), Node.errorBody(error));
+    }
+
+    @Override
+    public String toString() {
+        return src + " " + raw;
+    }
+}

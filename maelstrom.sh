@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The program Maelstrom launches as each node:
+#
+#   maelstrom test -w echo --bin ./maelstrom.sh echo
+#
+# The first word names the script: a Maelstrom workload (echo, unique-ids, broadcast,
+# g-counter, kafka, txn-rw-register) or the path of a node script (.java); the words
+# after it are the script's own options.
+#
+# Maelstrom starts every node at once and gives each ten seconds to answer init, so
+# this never runs JBang on the start path. It builds each script once, under a lock,
+# into .cache/ beside this file: the class path, the java to run, and an AOT cache
+# (class-data sharing: classes parsed, linked and profiled ahead of time) recorded by
+# a training run that ends normally, since Maelstrom kills nodes with SIGKILL and an
+# archive written at exit would never appear. A change to the script, to lib/ or to
+# this file rebuilds it. Then it execs java directly.
+#
+#   ./maelstrom.sh --prepare [NAME...]   builds ahead of time (every workload if none)
+#
+# Nothing but protocol reaches stdout: build output and JVM warnings go to stderr.
+set -euo pipefail
+
+self=$(readlink -f "${BASH_SOURCE[0]}")
+root=$(dirname "$self")
+workloads=(echo unique-ids broadcast g-counter kafka txn-rw-register)
+
+usage() {
+  cat >&2 <<EOF
+usage: $(basename "$0") NAME [OPTIONS...]      run a node
+       $(basename "$0") --prepare [NAME...]    build ahead of time
+NAME is a workload (${workloads[*]}) or the path of a node script (.java).
+EOF
+  exit 2
+}
+
+# The script that serves a name.
+script_for() {
+  case "$1" in
+    txn-rw-register | txn) echo "$root/txn.java" ;;
+    echo | unique-ids | broadcast | g-counter | kafka) echo "$root/$1.java" ;;
+    *.java)
+      if [ -f "$1" ]; then readlink -f "$1"
+      elif [ -f "$root/$1" ]; then readlink -f "$root/$1"   # relative to the repository
+      else return 1; fi ;;
+    *) return 1 ;;
+  esac
+}
+
+# The flags of every run, the training run included: an AOT cache is only used by a
+# JVM started the way the one that recorded it was.
+jvm_flags=(
+  -XX:+UseSerialGC            # one small heap per node: 25 nodes share two cores
+  -XX:TieredStopAtLevel=1     # C1 only: less compiling at start, fast enough after
+  -XX:-UsePerfData
+  -Xss512k
+  -Xlog:disable -Xlog:all=warning:stderr   # the JVM's warnings would go to stdout
+)
+
+# Builds $script into $dir unless its stamp says the build is current.
+build() {
+  local script=$1 dir=$2 stamp=$3
+  mkdir -p "$dir"
+  exec 9>"$dir/.lock"
+  flock 9
+  if [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then exec 9>&-; return; fi
+  echo "[maelstrom.sh] building $script" >&2
+  rm -f "$dir/stamp"
+  local info tmp
+  "$root/jbang" --quiet build "$script" >&2
+  info=$("$root/jbang" --quiet info tools "$script")
+  json_field() { sed -n "s/^  \"$1\": \"\(.*\)\",*$/\1/p" <<<"$info"; }
+  local jdk main cp
+  jdk=$(json_field availableJdkPath)
+  main=$(json_field mainClass)
+  cp=$("$root/jbang" --quiet info classpath "$script")
+  [ -x "$jdk/bin/java" ] && [ -n "$main" ] && [ -n "$cp" ] || { echo "[maelstrom.sh] could not build $script" >&2; exit 1; }
+  tmp=$(mktemp -d "$dir/tmp.XXXXXX")
+  # Training: init and an unknown request, answered; then stdin closes and the JVM
+  # exits normally, writing the cache.
+  printf '%s\n' \
+    '{"src":"c0","dest":"n0","body":{"type":"init","node_id":"n0","node_ids":["n0","n1"],"msg_id":1}}' \
+    '{"src":"c1","dest":"n0","body":{"type":"training","msg_id":2}}' |
+    (cd "$tmp" && "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp/app.aot" -cp "$cp" "$main" >/dev/null)
+  mv "$tmp/app.aot" "$dir/app.aot"
+  rm -rf "$tmp"
+  printf '%s\n' "$jdk/bin/java" >"$dir/java"
+  printf '%s\n' "$main" >"$dir/main"
+  printf '%s\n' "$cp" >"$dir/classpath"
+  printf '%s\n' "$stamp" >"$dir/stamp"   # last: the build is whole once this is there
+  exec 9>&-
+}
+
+# Makes sure $1's build is current; sets dir.
+prepare() {
+  local script stamp
+  script=$(script_for "$1") || { echo "[maelstrom.sh] unknown node: $1" >&2; usage; }
+  [ -f "$script" ] || { echo "[maelstrom.sh] no script $script" >&2; exit 2; }
+  dir=$root/.cache/build/$(realpath --relative-to="$root" "$script" | tr '/' '_')
+  stamp=$(cat "$script" "$root"/lib/*.java "$self" | sha1sum | cut -d' ' -f1)
+  [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ] || build "$script" "$dir" "$stamp"
+}
+
+[ $# -gt 0 ] || usage
+case "$1" in
+  -h | --help) usage ;;
+  --prepare)
+    shift
+    [ $# -gt 0 ] || set -- "${workloads[@]}"
+    for name in "$@"; do
+      script=$(script_for "$name") || usage
+      if [ -f "$script" ]; then prepare "$name"; else echo "[maelstrom.sh] skipping $name: no $script yet" >&2; fi
+    done
+    exit 0 ;;
+esac
+
+prepare "$1"
+shift
+exec "$(cat "$dir/java")" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" \
+  -cp "$(cat "$dir/classpath")" "$(cat "$dir/main")" "$@"
