@@ -1,0 +1,51 @@
+package bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Small helpers the kafka and txn-rw-register checkers share. */
+final class TxnOps {
+
+    /** Factory for the checkers' details. */
+    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private TxnOps() {
+    }
+
+    /**
+     * A JSON value as the checkers compare it: integers as Long (Jackson may parse 5 as
+     * an IntNode in one message and a LongNode in another, which are not equal), null as
+     * null, anything else as its JSON text.
+     */
+    static Object plain(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) return null;
+        if (value.isIntegralNumber()) return value.asLong();
+        return value.toString();
+    }
+
+    /** Nanoseconds as seconds, for readable findings. */
+    static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    /** One line naming an operation: who sent what to which node, when, and what came back. */
+    static String describe(Op op) {
+        return "[process %d %s→%s at %.3f s %s: %s → %s]".formatted(op.process(), op.client(), op.node(),
+                seconds(op.invokedAt()), op.type(), op.request(), op.reply() == null ? "no reply" : op.reply());
+    }
+
+    /** An operation as a JSON object for results.json. */
+    static ObjectNode json(Op op) {
+        ObjectNode node = JSON.objectNode();
+        node.put("process", op.process());
+        node.put("client", op.client());
+        node.put("node", op.node());
+        node.put("type", op.type().name().toLowerCase());
+        node.put("invoked_s", seconds(op.invokedAt()));
+        node.put("completed_s", seconds(op.completedAt()));
+        node.set("request", op.request());
+        node.set("reply", op.reply());
+        return node;
+    }
+}

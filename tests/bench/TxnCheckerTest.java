@@ -1,0 +1,165 @@
+package tests.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.Op;
+import bench.TxnWorkload;
+import bench.Verdict;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The txn-rw-register checker on hand-made histories: each anomaly flagged with its transactions, a clean one passing. */
+class TxnCheckerTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Builds a history one transaction at a time; each txn takes 1 ms after the previous. */
+    private static final class History {
+        final List<Op> ops = new ArrayList<>();
+
+        /** A transaction by {@code process}: its request (reads with null) and, when ok, the node's reply. */
+        History txn(int process, Op.Type type, String request, String reply) {
+            long t = ops.size() * 1_000_000L;
+            ObjectNode req = body("txn", request);
+            ObjectNode rep = type == Op.Type.OK ? body("txn_ok", reply) : null;
+            if (type == Op.Type.FAIL) rep = (ObjectNode) json("{\"type\":\"error\",\"code\":30,\"text\":\"conflict\"}");
+            ops.add(new Op(process, "c" + process, "n0", "txn", req, rep, type, t, t + 500_000, false));
+            return this;
+        }
+
+        History ok(int process, String completed) {
+            return txn(process, Op.Type.OK, completed.replaceAll("\\[\"r\",(\\d+),\\d+]", "[\"r\",$1,null]"), completed);
+        }
+
+        private static ObjectNode body(String type, String txn) {
+            return (ObjectNode) json("{\"type\":\"" + type + "\",\"txn\":" + txn + "}");
+        }
+    }
+
+    private static Object json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    private static Verdict check(String model, History h) {
+        return new TxnWorkload(4, 16, List.of(model)).check(h.ops);
+    }
+
+    private static List<String> findings(Verdict v, String type) {
+        return v.findings().stream().filter(f -> f.startsWith(type + ":")).toList();
+    }
+
+    @Test
+    void cleanHistoryPassesReadCommitted() {
+        var h = new History()
+                .ok(0, "[[\"w\",1,1],[\"r\",2,null]]")
+                .ok(1, "[[\"r\",1,1],[\"w\",1,2]]")
+                .ok(0, "[[\"r\",1,2],[\"w\",2,1]]")
+                .ok(1, "[[\"r\",2,1],[\"r\",1,2]]");
+        Verdict v = check("read-committed", h);
+        assertTrue(v.valid(), v.findings().toString());
+        assertEquals(List.of(), v.findings());
+    }
+
+    @Test
+    void abortedReadIsG1aNamingReaderAndFailedWriter() {
+        var h = new History()
+                .txn(0, Op.Type.FAIL, "[[\"w\",1,1]]", null)
+                .ok(1, "[[\"r\",1,1],[\"w\",2,1]]")
+                .ok(0, "[[\"r\",2,1]]");
+        Verdict v = check("read-committed", h);
+        assertEquals(Verdict.Validity.INVALID, v.validity());
+        List<String> g1a = findings(v, "G1a");
+        assertEquals(1, g1a.size(), v.findings().toString());
+        assertTrue(g1a.getFirst().contains("process 1") && g1a.getFirst().contains("process 0"), g1a.getFirst());
+        assertTrue(g1a.getFirst().contains("FAIL"), g1a.getFirst());
+        // Read uncommitted allows aborted reads.
+        Verdict ru = check("read-uncommitted", h);
+        assertTrue(ru.valid(), ru.findings().toString());
+    }
+
+    @Test
+    void intermediateReadIsG1b() {
+        var h = new History()
+                .ok(0, "[[\"w\",1,1],[\"w\",1,2]]")
+                .ok(1, "[[\"r\",1,1]]");
+        Verdict v = check("read-committed", h);
+        assertFalse(v.valid());
+        List<String> g1b = findings(v, "G1b");
+        assertEquals(1, g1b.size(), v.findings().toString());
+        assertTrue(g1b.getFirst().contains("T1 read key 1 = 1") && g1b.getFirst().contains("T0"), g1b.getFirst());
+    }
+
+    @Test
+    void readingOwnIntermediateWriteIsNotG1b() {
+        var h = new History().ok(0, "[[\"w\",1,1],[\"r\",1,1],[\"w\",1,2]]").ok(1, "[[\"r\",1,2]]");
+        assertTrue(check("read-committed", h).valid());
+    }
+
+    @Test
+    void circularInformationFlowIsG1c() {
+        // T0 reads T1's write of key 2 and T1 reads T0's write of key 1.
+        var h = new History()
+                .ok(0, "[[\"w\",1,1],[\"r\",2,1]]")
+                .ok(1, "[[\"w\",2,1],[\"r\",1,1]]");
+        Verdict v = check("read-committed", h);
+        assertFalse(v.valid());
+        List<String> g1c = findings(v, "G1c");
+        assertEquals(1, g1c.size(), v.findings().toString());
+        assertTrue(g1c.getFirst().contains("T0") && g1c.getFirst().contains("T1") && g1c.getFirst().contains("--wr-->"),
+                g1c.getFirst());
+        assertTrue(check("read-uncommitted", h).valid(), "G1c is allowed under read uncommitted");
+    }
+
+    @Test
+    void writeCycleIsG0UnderBothModels() {
+        // Each txn read the other's write of one key and then overwrote it: x: 1 (T0) → 2 (T1),
+        // y: 1 (T1) → 2 (T0), so T0 ww→ T1 ww→ T0.
+        var h = new History()
+                .ok(0, "[[\"r\",2,1],[\"w\",2,2],[\"w\",1,1]]")
+                .ok(1, "[[\"r\",1,1],[\"w\",1,2],[\"w\",2,1]]");
+        for (String model : List.of("read-uncommitted", "read-committed")) {
+            Verdict v = check(model, h);
+            assertFalse(v.valid(), model);
+            List<String> g0 = findings(v, "G0");
+            assertEquals(1, g0.size(), model + " " + v.findings());
+            assertTrue(g0.getFirst().contains("--ww--> T1") && g0.getFirst().contains("--ww--> T0"), g0.getFirst());
+            assertEquals(List.of(), findings(v, "G1c"), "a component with a G0 is not searched again for G1c");
+        }
+    }
+
+    @Test
+    void versionCycleIsCyclicVersions() {
+        var h = new History()
+                .ok(0, "[[\"w\",1,1]]")
+                .ok(1, "[[\"r\",1,1],[\"w\",1,2]]")
+                .ok(2, "[[\"r\",1,2],[\"w\",1,1]]");
+        Verdict v = check("read-uncommitted", h);
+        assertFalse(v.valid());
+        assertEquals(1, findings(v, "cyclic-versions").size(), v.findings().toString());
+    }
+
+    @Test
+    void historyWithoutDependenciesIsInvalidAsInMaelstrom() {
+        var h = new History()
+                .txn(0, Op.Type.FAIL, "[[\"w\",1,1]]", null)
+                .txn(1, Op.Type.INFO, "[[\"r\",1,null]]", null);
+        Verdict v = check("read-committed", h);
+        assertFalse(v.valid());
+        assertEquals(1, findings(v, "empty-transaction-graph").size(), v.findings().toString());
+    }
+
+    @Test
+    void unsupportedModelIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new TxnWorkload(4, 16, List.of("serializable")));
+    }
+}
