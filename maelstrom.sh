@@ -21,7 +21,7 @@
 set -euo pipefail
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
-root=$(dirname "$self")
+root=${self%/*}
 workloads=(echo unique-ids broadcast g-counter kafka txn-rw-register)
 
 usage() {
@@ -62,7 +62,7 @@ build() {
   mkdir -p "$dir"
   exec 9>"$dir/.lock"
   flock 9
-  if [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then exec 9>&-; return; fi
+  if [ -f "$dir/stamp" ] && [ "$(<"$dir/stamp")" = "$stamp" ]; then exec 9>&-; return; fi
   echo "[maelstrom.sh] building $script" >&2
   rm -f "$dir/stamp"
   local info tmp
@@ -80,7 +80,9 @@ build() {
   printf '%s\n' \
     '{"src":"c0","dest":"n0","body":{"type":"init","node_id":"n0","node_ids":["n0","n1"],"msg_id":1}}' \
     '{"src":"c1","dest":"n0","body":{"type":"training","msg_id":2}}' |
-    (cd "$tmp" && "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp/app.aot" -cp "$cp" "$main" >/dev/null)
+    (cd "$tmp" && "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp/app.aot" -cp "$cp" "$main" \
+      >/dev/null 2>"$tmp/training.log") || true
+  [ -s "$tmp/app.aot" ] || { cat "$tmp/training.log" >&2; echo "[maelstrom.sh] no AOT cache for $script" >&2; exit 1; }
   mv "$tmp/app.aot" "$dir/app.aot"
   rm -rf "$tmp"
   printf '%s\n' "$jdk/bin/java" >"$dir/java"
@@ -90,14 +92,16 @@ build() {
   exec 9>&-
 }
 
-# Makes sure $1's build is current; sets dir.
+# Makes sure $1's build is current; sets dir. Every node runs this, so it forks as
+# little as it can: one hash of the sources, and bash builtins for the rest.
 prepare() {
-  local script stamp
+  local script stamp rel
   script=$(script_for "$1") || { echo "[maelstrom.sh] unknown node: $1" >&2; usage; }
   [ -f "$script" ] || { echo "[maelstrom.sh] no script $script" >&2; exit 2; }
-  dir=$root/.cache/build/$(realpath --relative-to="$root" "$script" | tr '/' '_')
-  stamp=$(cat "$script" "$root"/lib/*.java "$self" | sha1sum | cut -d' ' -f1)
-  [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ] || build "$script" "$dir" "$stamp"
+  rel=${script#"$root"/}
+  dir=$root/.cache/build/${rel//\//_}
+  stamp=$(sha1sum "$script" "$root"/lib/*.java "$self")
+  [ -f "$dir/stamp" ] && [ "$(<"$dir/stamp")" = "$stamp" ] || build "$script" "$dir" "$stamp"
 }
 
 [ $# -gt 0 ] || usage
@@ -115,5 +119,7 @@ esac
 
 prepare "$1"
 shift
-exec "$(cat "$dir/java")" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" \
-  -cp "$(cat "$dir/classpath")" "$(cat "$dir/main")" "$@"
+read -r java <"$dir/java"
+read -r classpath <"$dir/classpath"
+read -r main <"$dir/main"
+exec "$java" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" -cp "$classpath" "$main" "$@"

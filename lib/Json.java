@@ -1,26 +1,50 @@
 package lib;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
 /**
- * How message bodies map to Java records: field names in snake_case, and the message
- * type taken from the record's simple name ({@code EchoOk} is {@code "echo_ok"}).
+ * How messages map to JSON: whole lines to trees, and bodies to Java records, with
+ * field names in snake_case and the message type taken from the record's simple name
+ * ({@code EchoOk} is {@code "echo_ok"}).
+ *
+ * <p>Lines are read and written with jackson-core's streaming parser and generator,
+ * and the databind {@link ObjectMapper} is built only when a record is first bound:
+ * building it costs about a fifth of a node's start-up CPU, and init must be answered
+ * while every other node of the cluster is starting on the same cores.
  */
 final class Json {
 
-    /** Strict where it matters: a record component missing from a request is an error. */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .build();
+    /** The nodes of every tree; building them needs no mapper. */
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private static final JsonFactory STREAMS = new JsonFactory();
+
+    /** Built on first use; see the class comment. */
+    private static final class Mapper {
+        /** Strict where it matters: a record component missing from a request is an error. */
+        static final ObjectMapper INSTANCE = JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .build();
+    }
 
     private static final ClassValue<String> TYPE_NAMES = new ClassValue<>() {
         @Override
@@ -44,6 +68,87 @@ final class Json {
         return TYPE_NAMES.get(type);
     }
 
+    /** Parses one line holding exactly one JSON value. */
+    static JsonNode parse(String line) throws JsonProcessingException {
+        try (JsonParser parser = STREAMS.createParser(line)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) throw new JsonParseException(parser, "no JSON value");
+            JsonNode value = read(parser, first);
+            if (parser.nextToken() != null) throw new JsonParseException(parser, "more than one JSON value");
+            return value;
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a String never fails to read
+        }
+    }
+
+    private static JsonNode read(JsonParser parser, JsonToken token) throws IOException {
+        return switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = NODES.objectNode();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    object.set(field, read(parser, parser.nextToken()));
+                }
+                yield object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = NODES.arrayNode();
+                for (JsonToken next; (next = parser.nextToken()) != JsonToken.END_ARRAY; ) array.add(read(parser, next));
+                yield array;
+            }
+            case VALUE_STRING -> NODES.textNode(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> NODES.numberNode(parser.getIntValue());
+                case LONG -> NODES.numberNode(parser.getLongValue());
+                default -> NODES.numberNode(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
+            case VALUE_TRUE, VALUE_FALSE -> NODES.booleanNode(token == JsonToken.VALUE_TRUE);
+            case VALUE_NULL -> NODES.nullNode();
+            default -> throw new JsonParseException(parser, "unexpected " + token);
+        };
+    }
+
+    /** Writes a tree as one line of JSON. */
+    static String write(JsonNode value) {
+        var line = new StringWriter();
+        try (JsonGenerator generator = STREAMS.createGenerator(line)) {
+            write(generator, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter never fails
+        }
+        return line.toString();
+    }
+
+    private static void write(JsonGenerator out, JsonNode value) throws IOException {
+        switch (value.getNodeType()) {
+            case OBJECT -> {
+                out.writeStartObject();
+                for (var field : value.properties()) {
+                    out.writeFieldName(field.getKey());
+                    write(out, field.getValue());
+                }
+                out.writeEndObject();
+            }
+            case ARRAY -> {
+                out.writeStartArray();
+                for (JsonNode element : value) write(out, element);
+                out.writeEndArray();
+            }
+            case STRING -> out.writeString(value.textValue());
+            case NUMBER -> {
+                if (value.isBigInteger()) out.writeNumber(value.bigIntegerValue());
+                else if (value.isIntegralNumber()) out.writeNumber(value.longValue());
+                else if (value.isBigDecimal()) out.writeNumber(value.decimalValue());
+                else out.writeNumber(value.doubleValue());
+            }
+            case BOOLEAN -> out.writeBoolean(value.booleanValue());
+            default -> out.writeNull(); // null, and the missing node
+        }
+    }
+
     /**
      * A body as a JSON object: an {@link ObjectNode} is taken as it is (it must carry its
      * own type), a record gets its type from its class name.
@@ -53,8 +158,8 @@ final class Json {
         if (!(body instanceof Record)) {
             throw new IllegalArgumentException("a body is a record or an ObjectNode, not " + body.getClass());
         }
-        ObjectNode node = MAPPER.createObjectNode().put("type", typeName(body.getClass()));
-        node.setAll((ObjectNode) MAPPER.valueToTree(body));
+        ObjectNode node = NODES.objectNode().put("type", typeName(body.getClass()));
+        node.setAll((ObjectNode) Mapper.INSTANCE.valueToTree(body));
         return node;
     }
 
@@ -62,7 +167,7 @@ final class Json {
     static <T> T convert(JsonNode value, Class<T> type) {
         if (type.isInstance(value)) return type.cast(value);
         try {
-            return MAPPER.treeToValue(value, type);
+            return Mapper.INSTANCE.treeToValue(value, type);
         } catch (JsonProcessingException e) {
             // Jackson's text ends with advice on its own settings, which helps no sender
             String why = e.getOriginalMessage().replaceFirst(";? *`[\\w.]+` enabled.*$", "");

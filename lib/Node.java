@@ -196,7 +196,7 @@ public final class Node {
     private void receive(String line) {
         JsonNode message;
         try {
-            message = Json.MAPPER.readTree(line);
+            message = Json.parse(line);
         } catch (JsonProcessingException e) {
             log("skipping malformed JSON: %s (%s)", line, e.getOriginalMessage());
             return;
@@ -273,7 +273,7 @@ public final class Node {
             id = nodeId.asText();
             nodeIds = List.copyOf(all);
             if (body.hasNonNull("msg_id")) {
-                reply(src, body.get("msg_id").asLong(), Json.MAPPER.createObjectNode().put("type", "init_ok"));
+                reply(src, body.get("msg_id").asLong(), Json.NODES.objectNode().put("type", "init_ok"));
             }
             if (!first) return;
             initListeners.forEach(Runnable::run);
@@ -315,7 +315,7 @@ public final class Node {
     }
 
     static ObjectNode errorBody(RpcError error) {
-        return Json.MAPPER.createObjectNode().put("type", "error").put("code", error.code()).put("text", error.text());
+        return Json.NODES.objectNode().put("type", "error").put("code", error.code()).put("text", error.text());
     }
 
     void reply(String dest, long inReplyTo, ObjectNode body) {
@@ -323,9 +323,9 @@ public final class Node {
     }
 
     private void write(String dest, ObjectNode body) {
-        ObjectNode message = Json.MAPPER.createObjectNode();
+        ObjectNode message = Json.NODES.objectNode();
         message.put("src", id).put("dest", dest).set("body", body);
-        String line = message.toString();
+        String line = Json.write(message);
         synchronized (output) { // one writer at a time: lines never interleave
             output.println(line);
             output.flush();
