@@ -30,6 +30,16 @@ public interface Workload {
     ObjectNode next(int process, Random random);
 
     /**
+     * Whether the test ends with Maelstrom's final phase: heal the network, wait the
+     * quiet period, then {@link #nextFinal} for every client thread. Maelstrom has it
+     * only for workloads with a final generator (broadcast, g-counter, kafka); without
+     * it the test ends right after the time limit.
+     */
+    default boolean hasFinalPhase() {
+        return false;
+    }
+
+    /**
      * The next request of this process in the final phase (after the nemesis healed and
      * the quiet period), or null when the process has nothing more to ask. Called again
      * after each completion, so a workload can poll until it has caught up.

@@ -1,0 +1,41 @@
+package bench;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The bench's one JSON mapper and a few helpers for message bodies. */
+public final class Json {
+
+    /**
+     * Reads every integer as a long, so that equal numbers compare equal whatever their
+     * size on the wire; Maelstrom's services compare values the same way.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
+    private Json() {
+    }
+
+    /** A new empty object. */
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    /** A new body {"type": type}. */
+    public static ObjectNode body(String type) {
+        return object().put("type", type);
+    }
+
+    /** The text of a JSON value on one line; never throws. */
+    public static String text(JsonNode node) {
+        return node == null ? "null" : node.toString();
+    }
+
+    /** The body's "type", or "" when it has none. */
+    public static String type(JsonNode body) {
+        return body == null ? "" : body.path("type").asText("");
+    }
+}

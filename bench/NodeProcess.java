@@ -1,0 +1,253 @@
+package bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node: the --bin program as a real process, wired to the network. Lines the node
+ * prints on stdout are sent as messages; messages for it are written to its stdin; its
+ * stderr goes to a log file in the run's folder.
+ *
+ * <p>As in Maelstrom, the first stdout line that is not a well-formed message, or that
+ * names a source or destination not on the network, ends the node's output: later
+ * lines are read and ignored, and the problem is reported.
+ */
+public final class NodeProcess implements Network.Endpoint {
+
+    /** How many of the last stdout and stderr lines are kept for reports. */
+    static final int TAIL = 20;
+    private static final Set<String> MESSAGE_KEYS = Set.of("src", "dest", "body", "id");
+
+    private final String id;
+    private final Process process;
+    private final Network network;
+    private final Path logFile;
+    private final LinkedBlockingQueue<Network.Message> inbox = new LinkedBlockingQueue<>();
+    private final ArrayDeque<String> stdoutTail = new ArrayDeque<>();
+    private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+    private final List<String> problems = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean outputDead;
+    private Duration cpu = Duration.ZERO;
+
+    private NodeProcess(String id, Process process, Network network, Path logFile) {
+        this.id = id;
+        this.process = process;
+        this.network = network;
+        this.logFile = logFile;
+    }
+
+    /**
+     * Starts the program with the system temp dir as working directory and registers the
+     * node on the network.
+     *
+     * @throws IOException when the program cannot be started
+     */
+    public static NodeProcess start(String id, Path bin, List<String> args, Network network, Path logFile)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(bin.toString());
+        command.addAll(args);
+        Process p = new ProcessBuilder(command)
+                .directory(Path.of(System.getProperty("java.io.tmpdir")).toFile())
+                .start();
+        NodeProcess node = new NodeProcess(id, p, network, logFile);
+        network.register(id, node);
+        node.threads.add(Thread.ofVirtual().name(id + " stdin").start(node::writeLoop));
+        node.threads.add(Thread.ofVirtual().name(id + " stdout").start(node::readLoop));
+        node.threads.add(Thread.ofVirtual().name(id + " stderr").start(node::logLoop));
+        return node;
+    }
+
+    /** The node id. */
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void deliver(Network.Message message) {
+        inbox.add(message);
+    }
+
+    private void writeLoop() {
+        try (Writer w = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8))) {
+            while (true) {
+                Network.Message m = inbox.take();
+                w.write(m.toLine());
+                w.write('\n');
+                // Flush only when nothing else is waiting: one write call for a burst.
+                if (inbox.isEmpty()) {
+                    w.flush();
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // The process ended or the run is over; crashes are reported by stop().
+        }
+    }
+
+    private void readLoop() {
+        try (BufferedReader r = process.inputReader(StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                remember(stdoutTail, line);
+                if (!outputDead) {
+                    route(line);
+                }
+            }
+        } catch (IOException e) {
+            // The process ended; crashes are reported by stop().
+        }
+    }
+
+    private void route(String line) {
+        String why;
+        ObjectNode body = null;
+        String src = null, dest = null;
+        try {
+            JsonNode m = Json.MAPPER.readTree(line);
+            why = malformed(m);
+            if (why == null) {
+                src = m.get("src").asText();
+                dest = m.get("dest").asText();
+                JsonNode b = m.get("body");
+                body = b.isObject() ? (ObjectNode) b : Json.object();
+            }
+        } catch (IOException e) {
+            why = "not JSON";
+        }
+        if (why == null && !network.send(src, dest, body)) {
+            why = network.knows(src) ? "unknown destination " + dest : "unknown source " + src;
+        }
+        if (why != null) {
+            outputDead = true;
+            problem("printed a line that is not a valid message (" + why + "); its output is ignored from then on, "
+                    + "as Maelstrom does: " + abbreviate(line));
+        }
+    }
+
+    /** Why a parsed line is not a Maelstrom message, or null when it is one. */
+    static String malformed(JsonNode m) {
+        if (m == null || !m.isObject()) {
+            return "not a JSON object";
+        }
+        for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!MESSAGE_KEYS.contains(k)) {
+                return "unexpected key " + k;
+            }
+        }
+        if (!m.path("src").isTextual() || !m.path("dest").isTextual()) {
+            return "src and dest must be strings";
+        }
+        if (!m.has("body") || !(m.get("body").isObject() || m.get("body").isNull())) {
+            return "body must be an object";
+        }
+        if (m.has("id") && !m.get("id").isIntegralNumber()) {
+            return "id must be an integer";
+        }
+        return null;
+    }
+
+    private void logLoop() {
+        try (BufferedReader r = process.errorReader(StandardCharsets.UTF_8);
+             Writer log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                remember(stderrTail, line);
+                log.write(line);
+                log.write('\n');
+                if (!r.ready()) {
+                    log.flush();
+                }
+            }
+        } catch (IOException e) {
+            problem("its log could not be written to " + logFile + ": " + e.getMessage());
+        }
+    }
+
+    private void remember(ArrayDeque<String> tail, String line) {
+        synchronized (tail) {
+            if (tail.size() == TAIL) {
+                tail.removeFirst();
+            }
+            tail.addLast(line);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "…";
+    }
+
+    /** Records a problem with this node for the report. */
+    public void problem(String text) {
+        synchronized (problems) {
+            problems.add(text);
+        }
+    }
+
+    /** The problems found so far. */
+    public List<String> problems() {
+        synchronized (problems) {
+            return List.copyOf(problems);
+        }
+    }
+
+    /** The last lines the node printed on stderr. */
+    public List<String> lastLogLines() {
+        synchronized (stderrTail) {
+            return List.copyOf(stderrTail);
+        }
+    }
+
+    /** Whether the process is still running. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** CPU time the node's process tree used, as measured when it was stopped. */
+    public Duration cpu() {
+        return cpu;
+    }
+
+    /**
+     * Kills the node and every process under it with SIGKILL, after noting a crash if
+     * it had already exited, and takes it off the network.
+     */
+    public void stop() {
+        network.unregister(id);
+        if (!process.isAlive()) {
+            problem("crashed with exit status " + process.exitValue());
+        }
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        cpu = tree.stream().map(h -> h.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
+        tree.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+            for (Thread t : threads.subList(1, threads.size())) {
+                t.join(Duration.ofSeconds(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        threads.getFirst().interrupt();
+    }
+}

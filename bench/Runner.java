@@ -1,0 +1,384 @@
+package bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs one test the way Maelstrom does: start every node at once, init them, let the
+ * workload set up, run clients at the requested rate while the nemesis cuts the
+ * network, then (for workloads with a final phase) heal, wait, and make the final
+ * requests; kill the nodes and judge the history.
+ */
+public final class Runner {
+
+    /** Maelstrom's deadline for init_ok. */
+    static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
+    /** Maelstrom's client request timeout. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** Error codes Maelstrom treats as definite: the operation certainly did not happen. */
+    static final Set<Integer> DEFINITE = Set.of(1, 10, 11, 12, 14, 20, 21, 22, 30);
+
+    private final Options options;
+    private final Workload workload;
+    private final PrintStream log;
+    private final Random opsRandom;
+    private final Random nemesisRandom;
+    private final Network network;
+    private final List<String> nodeIds;
+    private final AtomicInteger nextClient = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Op> history = new ConcurrentLinkedQueue<>();
+    private final List<Results.NemesisEvent> nemesisEvents = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> runProblems = Collections.synchronizedList(new ArrayList<>());
+    private final List<Worker> workers = new ArrayList<>();
+    private long start;
+
+    private Runner(Options options, Workload workload, PrintStream log) {
+        this.options = options;
+        this.workload = workload;
+        this.log = log;
+        Random seeds = new Random(options.seed());
+        this.opsRandom = new Random(seeds.nextLong());
+        this.nemesisRandom = new Random(seeds.nextLong());
+        Random latencyRandom = new Random(seeds.nextLong());
+        Random serviceRandom = new Random(seeds.nextLong());
+        this.network = new Network(new Network.Latency(options.latencyMillis(), options.latencyDist(), latencyRandom));
+        Services.start(network, serviceRandom);
+        this.nodeIds = options.nodes();
+    }
+
+    /**
+     * Runs a test and writes its results into {@code options.runDir()}.
+     *
+     * @param log where progress lines go
+     */
+    public static Results run(Options options, Workload workload, PrintStream log) throws IOException {
+        Runner runner = new Runner(options, workload, log);
+        try (runner.network) {
+            return runner.run();
+        }
+    }
+
+    private Results run() throws IOException {
+        Path logs = options.runDir().resolve("node-logs");
+        Files.createDirectories(logs);
+        long cpuBefore = processCpuNanos();
+        List<NodeProcess> nodes = startNodes(logs);
+        boolean ready = nodes.size() == nodeIds.size() && init(nodes);
+        if (ready) {
+            setup();
+            mainPhase();
+            if (workload.hasFinalPhase()) {
+                network.heal();
+                nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "stop-partition", null, Map.of()));
+                log.printf("[bench] healed; quiet for %.1f s, then final requests%n", options.quietPeriod());
+                sleepNanos((long) (options.quietPeriod() * 1e9));
+                finalPhase();
+            }
+        }
+        nodes.forEach(NodeProcess::stop);
+        long cpuAfter = processCpuNanos();
+        List<Op> ops = new ArrayList<>(history);
+        ops.sort(Comparator.comparingLong(Op::invokedAt));
+        Verdict verdict = ready ? judge(ops) : null;
+        return Results.of(options, verdict, ops, network.stats(), nodes, runProblems, nemesisEvents,
+                (cpuAfter - cpuBefore) / 1e9, network.routed());
+    }
+
+    private List<NodeProcess> startNodes(Path logs) {
+        log.printf("[bench] starting %d nodes: %s %s%n", nodeIds.size(), options.bin(), String.join(" ", options.args()));
+        List<NodeProcess> nodes = new ArrayList<>();
+        for (String id : nodeIds) {
+            try {
+                nodes.add(NodeProcess.start(id, options.bin(), options.args(), network, logs.resolve(id + ".log")));
+            } catch (IOException e) {
+                runProblems.add("node " + id + " could not be started: " + e.getMessage());
+            }
+        }
+        return nodes;
+    }
+
+    /** Sends init to every node at once and waits for each init_ok. */
+    private boolean init(List<NodeProcess> nodes) {
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        AtomicInteger failed = new AtomicInteger();
+        List<Client> clients = nodes.stream().map(n -> newClient()).toList();
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProcess node = nodes.get(i);
+            Client client = clients.get(i);
+            threads.add(Thread.ofVirtual().start(() -> {
+                ObjectNode body = Json.body("init").put("node_id", node.id());
+                nodeIds.forEach(body.putArray("node_ids")::add);
+                ObjectNode reply = call(client, node.id(), body, INIT_TIMEOUT);
+                if (reply == null) {
+                    failed.incrementAndGet();
+                    node.problem("did not answer init within " + INIT_TIMEOUT.toSeconds() + " s");
+                } else if (!"init_ok".equals(Json.type(reply))) {
+                    failed.incrementAndGet();
+                    node.problem("answered init with " + reply);
+                }
+                client.close();
+            }));
+        }
+        threads.forEach(Runner::join);
+        log.printf("[bench] %d of %d nodes answered init in %d ms%n", nodes.size() - failed.get(), nodes.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        return failed.get() == 0;
+    }
+
+    /** Sends each node the workload's setup request, one client per node, as Jepsen does. */
+    private void setup() {
+        List<Thread> threads = new ArrayList<>();
+        for (String node : nodeIds) {
+            ObjectNode body = guarded(() -> workload.setup(node, nodeIds));
+            if (body == null) {
+                continue;
+            }
+            Client client = newClient();
+            threads.add(Thread.ofVirtual().start(() -> {
+                String type = Json.type(body);
+                ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);
+                if (reply == null || !(type + "_ok").equals(Json.type(reply))) {
+                    runProblems.add("node " + node + " answered the setup request " + type + " with "
+                            + (reply == null ? "nothing within 5 s" : reply.toString()));
+                }
+                client.close();
+            }));
+        }
+        threads.forEach(Runner::join);
+    }
+
+    /** A client thread of Jepsen: bound to one node, its process renewed after a timeout. */
+    private final class Worker {
+        final int thread;
+        final String node;
+        int process;
+        Client client;
+        int clientProcess = -1;
+
+        Worker(int thread) {
+            this.thread = thread;
+            this.node = nodeIds.get(thread % nodeIds.size());
+            this.process = thread;
+        }
+
+        /** Makes one request and records it. */
+        void perform(ObjectNode body, boolean isFinal) {
+            if (client == null || clientProcess != process) {
+                // Jepsen opens a fresh client for a new process; the old one leaves the network.
+                if (client != null) {
+                    client.close();
+                }
+                client = newClient();
+                clientProcess = process;
+            }
+            String f = Json.type(body);
+            long invoked = elapsedNanos();
+            ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);
+            long completed = elapsedNanos();
+            Op op = new Op(process, client.id(), node, f, body, reply, classify(f, reply), invoked, completed, isFinal);
+            if (op.type() == Op.Type.INFO) {
+                process += options.concurrency();
+            }
+            history.add(op);
+            guarded(() -> {
+                workload.completed(op);
+                return null;
+            });
+        }
+    }
+
+    /** How Maelstrom's clients end an operation given the reply body (null: none came). */
+    static Op.Type classify(String f, ObjectNode reply) {
+        if (reply == null) {
+            return Op.Type.INFO;
+        }
+        String type = Json.type(reply);
+        if (type.equals(f + "_ok")) {
+            return Op.Type.OK;
+        }
+        if (type.equals("error")) {
+            return reply.path("code").canConvertToInt() && DEFINITE.contains(reply.path("code").intValue())
+                    ? Op.Type.FAIL : Op.Type.INFO;
+        }
+        return Op.Type.INFO;
+    }
+
+    private void mainPhase() {
+        LinkedBlockingQueue<Worker> free = new LinkedBlockingQueue<>();
+        for (int i = 0; i < options.concurrency(); i++) {
+            workers.add(new Worker(i));
+        }
+        free.addAll(workers);
+        start = System.nanoTime();
+        long end = start + (long) (options.timeLimit() * 1e9);
+        log.printf("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s%n", options.workload(),
+                options.timeLimit(), options.rate(), options.concurrency(), options.partition() ? ", partitions" : "");
+        Thread nemesis = options.partition() ? Thread.ofVirtual().name("nemesis").start(() -> nemesis(end)) : null;
+        if (options.rate() > 0) {
+            long gap = (long) (2e9 / options.rate());
+            long next = start;
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= end) {
+                    break;
+                }
+                if (next > now) {
+                    sleepNanos(Math.min(next, end) - now);
+                    continue;
+                }
+                Worker worker = poll(free, end - now);
+                if (worker == null) {
+                    break;
+                }
+                // Jepsen's stagger: the next op is due a random 0..2/rate after this one.
+                long issued = Math.max(next, System.nanoTime());
+                next = issued + (long) (opsRandom.nextDouble() * gap);
+                ObjectNode body = guarded(() -> workload.next(worker.process, opsRandom));
+                if (body == null) {
+                    free.add(worker);
+                    continue;
+                }
+                Thread.ofVirtual().start(() -> {
+                    worker.perform(body, false);
+                    free.add(worker);
+                });
+            }
+        } else {
+            sleepNanos(end - System.nanoTime());
+        }
+        if (nemesis != null) {
+            join(nemesis);
+        }
+        // Like Jepsen's phases: operations in flight finish (or time out) first.
+        for (int i = 0; i < workers.size(); i++) {
+            if (poll(free, REQUEST_TIMEOUT.toNanos() * 2) == null) {
+                break;
+            }
+        }
+    }
+
+    private void finalPhase() {
+        List<Thread> threads = new ArrayList<>();
+        for (Worker worker : workers) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                ObjectNode body;
+                while ((body = guarded(() -> workload.nextFinal(worker.process, opsRandom))) != null) {
+                    worker.perform(body, true);
+                }
+            }));
+        }
+        threads.forEach(Runner::join);
+    }
+
+    /** Jepsen's partition package: start at once, then flip every 0..2×interval seconds. */
+    private void nemesis(long end) {
+        long gap = (long) (options.nemesisInterval() * 2e9);
+        long next = start;
+        boolean cut = false;
+        while (true) {
+            long now = System.nanoTime();
+            if (next > now) {
+                if (next >= end) {
+                    return;
+                }
+                sleepNanos(next - now);
+                continue;
+            }
+            if (!cut) {
+                String shape = Nemesis.SHAPES.get(nemesisRandom.nextInt(Nemesis.SHAPES.size()));
+                Map<String, Set<String>> grudge = Nemesis.grudge(shape, nodeIds, nemesisRandom);
+                network.partition(grudge);
+                nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "start-partition", shape,
+                        Nemesis.nonEmpty(grudge)));
+            } else {
+                network.heal();
+                nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "stop-partition", null, Map.of()));
+            }
+            cut = !cut;
+            next = Math.max(next, System.nanoTime()) + (long) (nemesisRandom.nextDouble() * gap);
+        }
+    }
+
+    private Verdict judge(List<Op> ops) {
+        try {
+            return workload.check(ops);
+        } catch (RuntimeException e) {
+            return new Verdict(Verdict.Validity.UNKNOWN, Json.object(),
+                    List.of("the checker failed: " + e));
+        }
+    }
+
+    /** Calls into the workload under its lock: the bench never calls it from two threads at once. */
+    private <T> T guarded(java.util.function.Supplier<T> call) {
+        synchronized (workload) {
+            return call.get();
+        }
+    }
+
+    private Client newClient() {
+        return new Client("c" + nextClient.getAndIncrement(), network);
+    }
+
+    private static ObjectNode call(Client client, String dest, ObjectNode body, Duration timeout) {
+        try {
+            return client.call(dest, body, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private long elapsedNanos() {
+        return System.nanoTime() - start;
+    }
+
+    private static Worker poll(LinkedBlockingQueue<Worker> queue, long nanos) {
+        try {
+            return queue.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static void sleepNanos(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** CPU time this JVM has used so far. */
+    static long processCpuNanos() {
+        return ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class).getProcessCpuTime();
+    }
+}
