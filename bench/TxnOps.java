@@ -29,10 +29,18 @@ final class TxnOps {
         return nanos / 1e9;
     }
 
+    /** Longest request or reply quoted in a finding: a final poll can return thousands of messages. */
+    private static final int QUOTE = 300;
+
     /** One line naming an operation: who sent what to which node, when, and what came back. */
     static String describe(Op op) {
         return "[process %d %s→%s at %.3f s %s: %s → %s]".formatted(op.process(), op.client(), op.node(),
-                seconds(op.invokedAt()), op.type(), op.request(), op.reply() == null ? "no reply" : op.reply());
+                seconds(op.invokedAt()), op.type(), quote(op.request()), op.reply() == null ? "no reply" : quote(op.reply()));
+    }
+
+    private static String quote(JsonNode body) {
+        String text = body.toString();
+        return text.length() <= QUOTE ? text : text.substring(0, QUOTE) + "…";
     }
 
     /** An operation as a JSON object for results.json. */

@@ -1,0 +1,186 @@
+package bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * Maelstrom's kafka workload. Each client process plays Maelstrom's kafka client: it
+ * sends single messages ({@code send{key,msg}}, keys and values drawn as for
+ * txn-rw-register, see {@link TxnKeyPool}) and polls its assigned keys from its own
+ * positions ({@code poll{offsets}}), at even odds; after a poll that returned messages it
+ * commits the highest offsets it saw ({@code commit_offsets}); now and then (1 op in 64)
+ * it assigns itself the key of the op it was about to make, a third of the time adding
+ * every key with sent-but-unpolled messages, and fetches the committed offsets of the
+ * keys it had not held ({@code list_committed_offsets}).
+ *
+ * <p>Maelstrom runs a poll and its commit inside one Jepsen operation, and an assign and
+ * its list inside another; here every request is an operation of its own, so a poll's
+ * commit and an assign's list each take their own tick. Maelstrom also crashes a random
+ * client every 30 s / concurrency; the bench retires a process only when a request times
+ * out (that client then starts afresh, as in Maelstrom).
+ *
+ * <p>Final phase: each process starts a fresh consumer of every key seen, from offset 0,
+ * and polls (committing as it goes) until it has reached the highest offset known at the
+ * end of the main phase on every key, for at most 10 s as Maelstrom does.
+ */
+public final class KafkaWorkload implements Workload {
+
+    /** Maelstrom's chance of an assign instead of the next send or poll. */
+    private static final double ASSIGN_P = 1.0 / 64;
+    /** Maelstrom clips the final polls to this, in case the node lost messages. */
+    private static final long FINAL_LIMIT_NANOS = 10_000_000_000L;
+
+    /** One client's consumer state. */
+    private static final class Client {
+        /** Assigned keys and the next offset to poll from each, in Maelstrom's client's terms. */
+        final Map<String, Long> offsets = new LinkedHashMap<>();
+        /** A request owed before anything new: the commit after a poll, or the list of an assign. */
+        ObjectNode owed;
+        /** In the final phase: the offsets still to reach. */
+        final Map<String, Long> targets = new HashMap<>();
+    }
+
+    private final TxnKeyPool pool;
+    private final Map<Integer, Client> clients = new HashMap<>();
+    private final Map<Integer, Client> finalClients = new HashMap<>();
+    /** The op drawn but deferred by an assign; Maelstrom's generator offers it again next. */
+    private TxnKeyPool.Draw deferred;
+    /** Highest offset acknowledged / polled per key, for keys polls have not caught up on. */
+    private final Map<String, Long> sent = new TreeMap<>();
+    private final Map<String, Long> polled = new TreeMap<>();
+    /** Highest offset known per key in the main phase: where the final polls must get to. */
+    private final Map<String, Long> known = new TreeMap<>();
+    private long finalStart = -1;
+
+    /** @param maxWritesPerKey messages per key before moving to a fresh key (Maelstrom's default 16) */
+    public KafkaWorkload(int maxWritesPerKey) {
+        this.pool = new TxnKeyPool(maxWritesPerKey);
+    }
+
+    @Override
+    public ObjectNode next(int process, Random random) {
+        Client client = clients.computeIfAbsent(process, p -> new Client());
+        if (client.owed != null) return pay(client);
+        TxnKeyPool.Draw draw = deferred != null ? deferred : pool.draw(random);
+        deferred = null;
+        if (random.nextDouble() < ASSIGN_P) {
+            deferred = draw;
+            var keys = new LinkedHashSet<String>();
+            keys.add(String.valueOf(draw.key()));
+            if (random.nextDouble() < 1.0 / 3 && !sent.isEmpty()) keys.addAll(sent.keySet());
+            ObjectNode list = body("list_committed_offsets");
+            keys.forEach(list.putArray("keys")::add);
+            return list;
+        }
+        if (draw.write()) return body("send").put("key", String.valueOf(draw.key())).put("msg", draw.value());
+        return poll(client);
+    }
+
+    @Override
+    public ObjectNode nextFinal(int process, Random random) {
+        if (finalStart < 0) finalStart = System.nanoTime();
+        Client client = finalClients.computeIfAbsent(process, p -> {
+            // A fresh consumer, assigned every key and rewound to the beginning.
+            var c = new Client();
+            known.keySet().forEach(k -> c.offsets.put(k, 0L));
+            c.targets.putAll(known);
+            return c;
+        });
+        if (client.owed != null) return pay(client);
+        if (client.targets.isEmpty() || System.nanoTime() - finalStart > FINAL_LIMIT_NANOS) return null;
+        return poll(client);
+    }
+
+    @Override
+    public void completed(Op op) {
+        Client client = (op.isFinal() ? finalClients : clients).get(op.process());
+        if (client == null || !op.ok()) return;
+        switch (op.f()) {
+            case "send" -> {
+                JsonNode offset = op.reply().get("offset");
+                if (offset == null || !offset.isIntegralNumber()) return;
+                String key = op.request().get("key").asText();
+                sent.merge(key, offset.asLong(), Math::max);
+                if (!op.isFinal()) known.merge(key, offset.asLong(), Math::max);
+                catchUp(key);
+            }
+            case "poll" -> polled(client, op);
+            case "list_committed_offsets" -> assigned(client, op);
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public Verdict check(List<Op> history) {
+        return KafkaChecker.check(history);
+    }
+
+    private static ObjectNode body(String type) {
+        return TxnOps.JSON.objectNode().put("type", type);
+    }
+
+    private static ObjectNode pay(Client client) {
+        ObjectNode owed = client.owed;
+        client.owed = null;
+        return owed;
+    }
+
+    private static ObjectNode poll(Client client) {
+        ObjectNode poll = body("poll");
+        ObjectNode offsets = poll.putObject("offsets");
+        client.offsets.forEach(offsets::put);
+        return poll;
+    }
+
+    /** Advances the client past what it polled, owes the commit of it, and tracks what has been seen. */
+    private void polled(Client client, Op op) {
+        JsonNode msgs = op.reply().get("msgs");
+        if (msgs == null || !msgs.isObject()) return;
+        ObjectNode commit = body("commit_offsets");
+        ObjectNode highest = commit.putObject("offsets");
+        for (var field : msgs.properties()) {
+            long max = -1;
+            for (JsonNode pair : field.getValue()) max = Math.max(max, pair.path(0).asLong(-1));
+            String key = field.getKey();
+            // Maelstrom's client adds every key in the reply, held or not, at one past its highest offset.
+            client.offsets.merge(key, max + 1, Math::max);
+            if (max < 0) continue;
+            highest.put(key, max);
+            polled.merge(key, max, Math::max);
+            if (!op.isFinal()) known.merge(key, max, Math::max);
+            if (op.isFinal() && client.targets.getOrDefault(key, Long.MAX_VALUE) <= max) client.targets.remove(key);
+            catchUp(key);
+        }
+        if (!highest.isEmpty()) client.owed = commit;
+    }
+
+    /** Forgets a key once polls have caught up with everything acknowledged on it. */
+    private void catchUp(String key) {
+        if (polled.getOrDefault(key, -1L) >= sent.getOrDefault(key, -1L)) {
+            sent.remove(key);
+            polled.remove(key);
+        }
+    }
+
+    /** The assign's new key set: keys already held keep their position, others start at the committed offset or 0. */
+    private static void assigned(Client client, Op op) {
+        JsonNode committed = op.reply().path("offsets");
+        var positions = new ArrayList<Map.Entry<String, Long>>();
+        for (JsonNode k : op.request().get("keys")) {
+            String key = k.asText();
+            Long held = client.offsets.get(key);
+            positions.add(Map.entry(key, held != null ? held : committed.path(key).asLong(0)));
+        }
+        client.offsets.clear();
+        positions.forEach(e -> client.offsets.put(e.getKey(), e.getValue()));
+    }
+}

@@ -1,0 +1,175 @@
+package tests.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.KafkaWorkload;
+import bench.Op;
+import bench.Verdict;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kafka generator driven against an in-memory log standing in for a node: it speaks
+ * Maelstrom's requests, follows each poll with its commit, assigns now and then, its final
+ * phase catches up with every key, and the checker passes the history of a correct log.
+ */
+class KafkaGeneratorTest {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    /** A correct single log per key, answering the workload's requests. */
+    private static class Log {
+        final Map<String, List<Long>> logs = new HashMap<>();
+        final Map<String, Long> committed = new HashMap<>();
+
+        ObjectNode answer(ObjectNode req) {
+            ObjectNode rep = JSON.objectNode();
+            switch (req.get("type").asText()) {
+                case "send" -> {
+                    List<Long> log = logs.computeIfAbsent(req.get("key").asText(), k -> new ArrayList<>());
+                    log.add(req.get("msg").asLong());
+                    rep.put("type", "send_ok").put("offset", log.size() - 1);
+                }
+                case "poll" -> {
+                    rep.put("type", "poll_ok");
+                    ObjectNode msgs = rep.putObject("msgs");
+                    req.get("offsets").properties().forEach(e -> {
+                        List<Long> log = logs.getOrDefault(e.getKey(), List.of());
+                        var pairs = msgs.putArray(e.getKey());
+                        for (int o = (int) e.getValue().asLong(); o < log.size() && o < e.getValue().asLong() + 3; o++) {
+                            pairs.addArray().add(o).add(log.get(o));
+                        }
+                    });
+                }
+                case "commit_offsets" -> {
+                    req.get("offsets").properties().forEach(e -> committed.merge(e.getKey(), e.getValue().asLong(), Math::max));
+                    rep.put("type", "commit_offsets_ok");
+                }
+                case "list_committed_offsets" -> {
+                    rep.put("type", "list_committed_offsets_ok");
+                    ObjectNode offsets = rep.putObject("offsets");
+                    req.get("keys").forEach(k -> {
+                        if (committed.containsKey(k.asText())) offsets.put(k.asText(), committed.get(k.asText()));
+                    });
+                }
+                default -> throw new AssertionError("unexpected request " + req);
+            }
+            return rep;
+        }
+    }
+
+    @Test
+    void drivesAConsumerAsMaelstromsClientDoesAndPassesACorrectLog() {
+        var workload = new KafkaWorkload(16);
+        var log = new Log();
+        var random = new Random(3);
+        var history = new ArrayList<Op>();
+        var types = new HashMap<String, Integer>();
+        var keys = new HashSet<String>();
+        Map<Integer, String> previous = new HashMap<>();
+        long t = 0;
+        for (int i = 0; i < 4000; i++) {
+            int process = i % 4;
+            ObjectNode req = workload.next(process, random);
+            String type = req.get("type").asText();
+            types.merge(type, 1, Integer::sum);
+            if (type.equals("send")) {
+                keys.add(req.get("key").asText());
+                assertTrue(req.get("msg").isIntegralNumber(), req.toString());
+            }
+            // A poll that returned messages is followed by the commit of their highest offsets.
+            ObjectNode rep = log.answer(req);
+            if ("poll".equals(previous.get(process)) && history.get(history.size() - 4).reply().get("msgs").properties()
+                    .stream().anyMatch(e -> !e.getValue().isEmpty())) {
+                assertEquals("commit_offsets", type, "after " + history.get(history.size() - 4));
+            }
+            previous.put(process, type);
+            Op op = new Op(process, "c" + process, "n0", type, req, rep, Op.Type.OK, t, t + 1, false);
+            t += 2;
+            history.add(op);
+            workload.completed(op);
+        }
+        for (String type : List.of("send", "poll", "commit_offsets", "list_committed_offsets")) {
+            assertTrue(types.getOrDefault(type, 0) > 10, type + " in " + types);
+        }
+        assertTrue(keys.size() > 30, "the key set grows: " + keys.size());
+
+        // The final phase: each process polls from 0 until it has seen every key's last message.
+        Set<String> seenInFinal = new HashSet<>();
+        for (int process = 0; process < 4; process++) {
+            int polls = 0;
+            ObjectNode req;
+            while ((req = workload.nextFinal(process, random)) != null) {
+                ObjectNode rep = log.answer(req);
+                Op op = new Op(process, "c" + process, "n0", req.get("type").asText(), req, rep, Op.Type.OK, t, t + 1, true);
+                t += 2;
+                history.add(op);
+                workload.completed(op);
+                if (req.get("type").asText().equals("poll")) {
+                    polls++;
+                    rep.get("msgs").properties().forEach(e -> {
+                        if (!e.getValue().isEmpty()) seenInFinal.add(e.getKey());
+                    });
+                }
+                assertTrue(polls < 100, "the final phase ends once caught up");
+            }
+            assertNull(workload.nextFinal(process, random));
+        }
+        assertEquals(log.logs.keySet(), seenInFinal);
+
+        Verdict v = workload.check(history);
+        assertTrue(v.valid(), v.findings().toString());
+        assertFalse(v.details().get("worst_realtime_lag").isEmpty());
+    }
+
+    @Test
+    void aLogThatDropsEveryFifthSendIsRejected() {
+        var workload = new KafkaWorkload(16);
+        var log = new Log() {
+            int sends;
+
+            @Override
+            ObjectNode answer(ObjectNode req) {
+                ObjectNode rep = super.answer(req);
+                if (req.get("type").asText().equals("send") && ++sends % 5 == 0) {
+                    logs.get(req.get("key").asText()).removeLast();
+                }
+                return rep;
+            }
+        };
+        var random = new Random(5);
+        var history = new ArrayList<Op>();
+        long t = 0;
+        for (int i = 0; i < 2000; i++) {
+            ObjectNode req = workload.next(i % 4, random);
+            ObjectNode rep = log.answer(req);
+            Op op = new Op(i % 4, "c", "n0", req.get("type").asText(), req, rep, Op.Type.OK, t, t + 1, false);
+            t += 2;
+            history.add(op);
+            workload.completed(op);
+        }
+        ObjectNode req;
+        while ((req = workload.nextFinal(0, random)) != null) {
+            JsonNode rep = log.answer(req);
+            Op op = new Op(0, "c", "n0", req.get("type").asText(), req, (ObjectNode) rep, Op.Type.OK, t, t + 1, true);
+            t += 2;
+            history.add(op);
+            workload.completed(op);
+        }
+        Verdict v = workload.check(history);
+        assertEquals(Verdict.Validity.INVALID, v.validity());
+        assertTrue(v.details().get("error_types").toString().contains("inconsistent-offsets"), v.details().get("error_types").toString());
+    }
+}
