@@ -45,6 +45,7 @@ public final class NodeProcess implements Network.Endpoint {
     private final List<String> problems = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean outputDead;
+    private volatile boolean detached;
     private Duration cpu = Duration.ZERO;
 
     private NodeProcess(String id, Process process, Network network, Path logFile) {
@@ -107,7 +108,7 @@ public final class NodeProcess implements Network.Endpoint {
             String line;
             while ((line = r.readLine()) != null) {
                 remember(stdoutTail, line);
-                if (!outputDead) {
+                if (!outputDead && !detached) {
                     route(line);
                 }
             }
@@ -224,6 +225,14 @@ public final class NodeProcess implements Network.Endpoint {
     /** CPU time the node's process tree used, as measured when it was stopped. */
     public Duration cpu() {
         return cpu;
+    }
+
+    /**
+     * Stops routing the node's output. Called on every node before any is stopped, so
+     * that a node sending to one already gone is not blamed for it.
+     */
+    public void detach() {
+        detached = true;
     }
 
     /**

@@ -91,6 +91,7 @@ public final class Runner {
                 finalPhase();
             }
         }
+        nodes.forEach(NodeProcess::detach);
         nodes.forEach(NodeProcess::stop);
         long cpuAfter = processCpuNanos();
         List<Op> ops = new ArrayList<>(history);
