@@ -58,6 +58,7 @@ public final class Node {
     private final Map<String, Route<?>> routes = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<ObjectNode>> pending = new ConcurrentHashMap<>();
     private final List<Periodic> periodics = new ArrayList<>();
+    private final List<Thread> periodicThreads = new ArrayList<>(); // guarded by this
     private final List<Runnable> initListeners = new ArrayList<>();
     private final AtomicLong nextMsgId = new AtomicLong();
     private final Object inFlightLock = new Object();
@@ -171,7 +172,8 @@ public final class Node {
 
     /**
      * Reads and handles messages until stdin closes, then waits a few seconds for the
-     * requests still being handled, so that their replies are written.
+     * requests still being handled, so that their replies are written, and stops the
+     * periodic tasks.
      */
     public void run() {
         try {
@@ -190,6 +192,9 @@ public final class Node {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        synchronized (this) {
+            periodicThreads.forEach(Thread::interrupt);
         }
     }
 
@@ -282,7 +287,7 @@ public final class Node {
     }
 
     private void start(Periodic periodic) {
-        Thread.startVirtualThread(() -> {
+        periodicThreads.add(Thread.startVirtualThread(() -> {
             while (true) {
                 try {
                     Thread.sleep(periodic.period());
@@ -293,7 +298,7 @@ public final class Node {
                     log("periodic task failed: %s", e);
                 }
             }
-        });
+        }));
     }
 
     private void complete(long msgId, ObjectNode body) {

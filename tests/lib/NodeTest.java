@@ -1,0 +1,313 @@
+package tests.lib;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import lib.Node;
+import lib.RpcError;
+import org.junit.jupiter.api.Test;
+
+class NodeTest {
+
+    record Echo(JsonNode echo) {}
+
+    record EchoOk(JsonNode echo) {}
+
+    record Add(long delta) {}
+
+    record AddOk() {}
+
+    record ListCommittedOffsetsOk(List<String> keys) {}
+
+    record Fail(int code) {}
+
+    record Crash() {}
+
+    record Ask(String peer) {}
+
+    record AskOk(long answer) {}
+
+    record Answer(long answer) {}
+
+    static void echo(Node node) {
+        node.handle(Echo.class, request -> request.reply(new EchoOk(request.body().echo())));
+    }
+
+    @Test
+    void answersInitAndKnowsTheCluster() throws Exception {
+        try (var n = NodeHarness.start(NodeTest::echo)) {
+            n.send("c0", """
+                    {"type":"init","node_id":"n1","node_ids":["n1","n2","n3"],"msg_id":7}""");
+            var reply = n.next();
+            assertEquals("n1", reply.get("src").asText());
+            assertEquals("c0", reply.get("dest").asText());
+            assertEquals("init_ok", reply.get("body").get("type").asText());
+            assertEquals(7, reply.get("body").get("in_reply_to").asLong());
+            assertEquals("n1", n.node.id());
+            assertEquals(List.of("n1", "n2", "n3"), n.node.nodeIds());
+            assertEquals(List.of("n2", "n3"), n.node.peers());
+        }
+    }
+
+    @Test
+    void malformedInitIsError12() throws Exception {
+        try (var n = NodeHarness.start(NodeTest::echo)) {
+            n.send("c0", """
+                    {"type":"init","node_id":5,"msg_id":1}""");
+            var body = n.nextBody();
+            assertEquals(12, body.get("code").asInt());
+        }
+    }
+
+    @Test
+    void repliesWithTheRecordTypedByItsName() throws Exception {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
+            n.send("c4", """
+                    {"type":"echo","echo":{"a":[1,2.5,null,"x"]},"msg_id":3}""");
+            var reply = n.next();
+            assertEquals("c4", reply.get("dest").asText());
+            assertEquals("echo_ok", reply.get("body").get("type").asText());
+            assertEquals(3, reply.get("body").get("in_reply_to").asLong());
+            assertEquals(NodeHarness.JSON.readTree("{\"a\":[1,2.5,null,\"x\"]}"), reply.get("body").get("echo"));
+        }
+    }
+
+    @Test
+    void typeNamesAreSnakeCase() throws Exception {
+        try (var n = NodeHarness.started(node -> node.handle(Echo.class,
+                request -> request.reply(new ListCommittedOffsetsOk(List.of("k")))))) {
+            n.send("c1", """
+                    {"type":"echo","echo":1,"msg_id":2}""");
+            var body = n.nextBody();
+            assertEquals("list_committed_offsets_ok", body.get("type").asText());
+            assertEquals("k", body.get("keys").get(0).asText());
+        }
+    }
+
+    @Test
+    void skipsMalformedJsonAndLinesThatAreNoMessage() throws Exception {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
+            n.line("garbage");
+            n.line("{\"src\":\"c1\",\"dest\":\"n1\",\"body\":{\"type\":\"echo\"");
+            n.line("[1,2]");
+            n.line("{\"src\":1,\"dest\":\"n1\",\"body\":{\"type\":\"echo\",\"echo\":1,\"msg_id\":1}}");
+            n.line("{\"src\":\"c1\",\"dest\":\"n1\",\"body\":3}");
+            n.line("{\"a\":1} {\"b\":2}");
+            n.line("");
+            n.send("c1", """
+                    {"type":"echo","echo":"after","msg_id":9}""");
+            var body = n.nextBody();
+            assertEquals(9, body.get("in_reply_to").asLong(), "the first line out answers the only well-formed request");
+            assertEquals("after", body.get("echo").asText());
+            n.assertSilent(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
+    void unknownTypeIsError10() throws Exception {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
+            n.send("c1", """
+                    {"type":"frobnicate","msg_id":4}""");
+            var body = n.nextBody();
+            assertEquals("error", body.get("type").asText());
+            assertEquals(10, body.get("code").asInt());
+            assertEquals(4, body.get("in_reply_to").asLong());
+            assertTrue(body.get("text").asText().contains("frobnicate"));
+        }
+    }
+
+    @Test
+    void missingOrMistypedFieldIsError12() throws Exception {
+        try (var n = NodeHarness.started(node -> node.handle(Add.class, request -> request.reply(new AddOk())))) {
+            n.send("c1", """
+                    {"type":"add","msg_id":1}""");
+            var missing = n.nextBody();
+            assertEquals(12, missing.get("code").asInt());
+            assertTrue(missing.get("text").asText().contains("delta"), missing.toString());
+            n.send("c1", """
+                    {"type":"add","delta":"lots","msg_id":2}""");
+            var mistyped = n.nextBody();
+            assertEquals(12, mistyped.get("code").asInt());
+            assertEquals(2, mistyped.get("in_reply_to").asLong());
+            n.send("c1", """
+                    {"type":"add","delta":null,"msg_id":3}""");
+            assertEquals(12, n.nextBody().get("code").asInt());
+        }
+    }
+
+    @Test
+    void handlerErrorsBecomeErrorRepliesAndTheNodeGoesOn() throws Exception {
+        try (var n = NodeHarness.started(node -> {
+            echo(node);
+            node.handle(Fail.class, request -> {
+                throw new RpcError(request.body().code(), "refused");
+            });
+            node.handle(Crash.class, request -> {
+                throw new IllegalStateException("boom");
+            });
+        })) {
+            n.send("c1", """
+                    {"type":"fail","code":22,"msg_id":1}""");
+            var refused = n.nextBody();
+            assertEquals(22, refused.get("code").asInt());
+            assertEquals("refused", refused.get("text").asText());
+            n.send("c1", """
+                    {"type":"crash","msg_id":2}""");
+            var crashed = n.nextBody();
+            assertEquals(13, crashed.get("code").asInt());
+            assertTrue(crashed.get("text").asText().contains("boom"));
+            n.send("c1", """
+                    {"type":"echo","echo":1,"msg_id":3}""");
+            assertEquals("echo_ok", n.nextBody().get("type").asText());
+        }
+    }
+
+    @Test
+    void messagesWithoutMsgIdGetNoReply() throws Exception {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
+            n.send("n2", """
+                    {"type":"echo","echo":1}""");
+            n.send("n2", """
+                    {"type":"unheard_of"}""");
+            n.send("n2", """
+                    {"type":"echo_ok","echo":1}""");
+            n.send("n2", """
+                    {"type":"error","code":13,"text":"x"}""");
+            n.send("n2", """
+                    {"type":"echo_ok","in_reply_to":12345}""");
+            n.assertSilent(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
+    void rpcCompletesWithTheReplyOrItsError() throws Exception {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
+            CompletableFuture<EchoOk> ok = n.node.rpc("n2", new Echo(NodeHarness.JSON.valueToTree("hi")), EchoOk.class, Duration.ofSeconds(5));
+            var request = n.next();
+            assertEquals("n1", request.get("src").asText());
+            assertEquals("n2", request.get("dest").asText());
+            long msgId = request.get("body").get("msg_id").asLong();
+            n.send("n2", "{\"type\":\"echo_ok\",\"echo\":\"back\",\"in_reply_to\":" + msgId + "}");
+            assertEquals("back", Node.await(ok).echo().asText());
+
+            CompletableFuture<JsonNode> failed = n.node.rpc("n3", new Echo(null), JsonNode.class, Duration.ofSeconds(5));
+            long second = n.next().get("body").get("msg_id").asLong();
+            assertTrue(second != msgId, "every rpc has its own msg_id");
+            n.send("n3", "{\"type\":\"error\",\"code\":20,\"text\":\"nope\",\"in_reply_to\":" + second + "}");
+            var error = assertThrows(RpcError.class, () -> Node.await(failed));
+            assertEquals(20, error.code());
+            assertEquals("nope", error.text());
+            assertTrue(error.definite());
+        }
+    }
+
+    @Test
+    void rpcTimesOutWithCode0AndIgnoresTheLateReply() throws Exception {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
+            var error = assertThrows(RpcError.class,
+                    () -> n.node.syncRpc("n2", new Echo(null), JsonNode.class, Duration.ofMillis(100)));
+            assertEquals(RpcError.TIMEOUT, error.code());
+            assertFalse(error.definite());
+            long msgId = n.next().get("body").get("msg_id").asLong();
+            n.send("n2", "{\"type\":\"echo_ok\",\"echo\":null,\"in_reply_to\":" + msgId + "}");
+            n.assertSilent(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
+    void handlersMayBlockOnRpcs() throws Exception {
+        try (var n = NodeHarness.started(node -> node.handle(Ask.class, request -> {
+            Answer answer = node.syncRpc(request.body().peer(), new Ask(null), Answer.class, Duration.ofSeconds(5));
+            request.reply(new AskOk(answer.answer() + 1));
+        }))) {
+            n.send("c1", """
+                    {"type":"ask","peer":"n2","msg_id":1}""");
+            n.send("c2", """
+                    {"type":"ask","peer":"n3","msg_id":1}""");
+            var asked = new HashSet<String>();
+            for (int i = 0; i < 2; i++) {
+                var question = n.next();
+                asked.add(question.get("dest").asText());
+                n.send(question.get("dest").asText(), "{\"type\":\"answer\",\"answer\":41,\"in_reply_to\":"
+                        + question.get("body").get("msg_id").asLong() + "}");
+            }
+            assertEquals(java.util.Set.of("n2", "n3"), asked);
+            for (int i = 0; i < 2; i++) assertEquals(42, n.nextBody().get("answer").asLong());
+        }
+    }
+
+    @Test
+    void periodicTasksStartAfterInit() throws Exception {
+        var runs = new AtomicInteger();
+        try (var n = NodeHarness.start(node -> node.every(Duration.ofMillis(10), runs::incrementAndGet))) {
+            Thread.sleep(100);
+            assertEquals(0, runs.get(), "no task before init");
+            n.send("c0", """
+                    {"type":"init","node_id":"n1","node_ids":["n1"],"msg_id":1}""");
+            n.next();
+            Thread.sleep(200);
+            assertTrue(runs.get() >= 3, "ran " + runs.get() + " times");
+        }
+    }
+
+    @Test
+    void periodicTaskFailuresDoNotStopIt() throws Exception {
+        var runs = new AtomicInteger();
+        try (var n = NodeHarness.started(node -> node.every(Duration.ofMillis(10), () -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException("flaky");
+        }))) {
+            Thread.sleep(200);
+            assertTrue(runs.get() >= 3, "ran " + runs.get() + " times");
+        }
+    }
+
+    @Test
+    void periodicTasksStopWhenStdinCloses() throws Exception {
+        var runs = new AtomicInteger();
+        var n = NodeHarness.started(node -> node.every(Duration.ofMillis(10), runs::incrementAndGet));
+        Thread.sleep(100);
+        assertTrue(n.closeInput(Duration.ofSeconds(5)));
+        Thread.sleep(50);
+        int stopped = runs.get();
+        Thread.sleep(200);
+        assertEquals(stopped, runs.get(), "the task kept running after stdin closed");
+    }
+
+    @Test
+    void runReturnsWhenStdinClosesAfterAnsweringWhatItHolds() throws Exception {
+        var n = NodeHarness.started(node -> node.handle(Add.class, request -> {
+            Thread.sleep(300);
+            request.reply(new AddOk());
+        }));
+        n.send("c1", """
+                {"type":"add","delta":1,"msg_id":5}""");
+        assertTrue(n.closeInput(Duration.ofSeconds(5)), "run() returned");
+        assertEquals(5, n.nextBody().get("in_reply_to").asLong());
+    }
+
+    @Test
+    void concurrentRepliesAreWholeLines() throws Exception {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
+            String payload = "x".repeat(5000);
+            for (int i = 0; i < 300; i++) {
+                n.send("c1", "{\"type\":\"echo\",\"echo\":\"" + payload + "\",\"msg_id\":" + i + "}");
+            }
+            var seen = new HashSet<Long>();
+            for (int i = 0; i < 300; i++) {
+                var body = n.nextBody();
+                assertEquals(payload, body.get("echo").asText());
+                seen.add(body.get("in_reply_to").asLong());
+            }
+            assertEquals(300, seen.size());
+        }
+    }
+}

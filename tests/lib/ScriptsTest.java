@@ -1,0 +1,150 @@
+package tests.lib;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Speaks the protocol to the real scripts, launched by maelstrom.sh from the temp dir
+ * as Maelstrom launches them, and checks that stdout carries nothing but messages.
+ */
+class ScriptsTest {
+
+    static final Path ROOT = Path.of("").toAbsolutePath();
+    static final Path TEMP = Path.of(System.getProperty("java.io.tmpdir"));
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        var build = new ProcessBuilder(ROOT.resolve("maelstrom.sh").toString(), "--prepare", "echo", "unique-ids")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertEquals(0, build.waitFor(), "maelstrom.sh --prepare failed");
+    }
+
+    /** A node process and its stdout, line by line. */
+    record Launched(Process process, Writer in, BufferedReader out) implements AutoCloseable {
+        static Launched start(String... args) throws IOException {
+            var command = new ArrayList<>(List.of(ROOT.resolve("maelstrom.sh").toString()));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).directory(TEMP.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            return new Launched(p, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8),
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        }
+
+        void send(String line) throws IOException {
+            in.write(line + "\n");
+            in.flush();
+        }
+
+        JsonNode next() throws IOException {
+            String line = out.readLine();
+            assertNotNull(line, "the node ended its output");
+            return NodeHarness.JSON.readTree(line);
+        }
+
+        /** Closes stdin and returns every remaining line, checking each is a message. */
+        List<JsonNode> rest() throws IOException, InterruptedException {
+            in.close();
+            var lines = new ArrayList<JsonNode>();
+            for (String line; (line = out.readLine()) != null; ) {
+                JsonNode message = NodeHarness.JSON.readTree(line);
+                assertTrue(message.has("src") && message.has("dest") && message.has("body"), "not a message: " + line);
+                lines.add(message);
+            }
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the node did not exit when stdin closed");
+            return lines;
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    static String init(String id, String... all) {
+        return "{\"src\":\"c0\",\"dest\":\"" + id + "\",\"body\":{\"type\":\"init\",\"node_id\":\"" + id
+                + "\",\"node_ids\":[\"" + String.join("\",\"", all) + "\"],\"msg_id\":1}}";
+    }
+
+    @Test
+    void echoAnswersAndPrintsOnlyMessages() throws Exception {
+        try (var node = Launched.start("echo")) {
+            node.send(init("n0", "n0"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send("this is not json");
+            node.send("{\"src\":\"c1\",\"dest\":\"n0\",\"body\":{\"type\":\"nope\",\"msg_id\":2}}");
+            node.send("{\"src\":\"c1\",\"dest\":\"n0\",\"body\":{\"type\":\"echo\",\"msg_id\":3}}");
+            node.send("{\"src\":\"c1\",\"dest\":\"n0\",\"body\":{\"type\":\"echo\",\"echo\":\"Please echo 35\",\"msg_id\":4}}");
+            var replies = new java.util.HashMap<Long, JsonNode>();
+            for (JsonNode m : node.rest()) replies.put(m.get("body").get("in_reply_to").asLong(), m.get("body"));
+            assertEquals(3, replies.size(), "one reply per request: " + replies);
+            assertEquals(10, replies.get(2L).get("code").asInt());
+            assertEquals(12, replies.get(3L).get("code").asInt());
+            assertEquals("echo_ok", replies.get(4L).get("type").asText());
+            assertEquals("Please echo 35", replies.get(4L).get("echo").asText());
+        }
+    }
+
+    @Test
+    void uniqueIdsAreUniqueAcrossNodes() throws Exception {
+        var nodes = new ArrayList<Launched>();
+        try {
+            for (int i = 0; i < 3; i++) nodes.add(Launched.start("unique-ids"));
+            for (int i = 0; i < 3; i++) {
+                nodes.get(i).send(init("n" + i, "n0", "n1", "n2"));
+                assertEquals("init_ok", nodes.get(i).next().get("body").get("type").asText());
+            }
+            var ids = new HashSet<String>();
+            int requests = 0;
+            for (var node : nodes) {
+                for (int m = 0; m < 500; m++, requests++) {
+                    node.send("{\"src\":\"c1\",\"dest\":\"n0\",\"body\":{\"type\":\"generate\",\"msg_id\":" + m + "}}");
+                }
+                for (JsonNode reply : node.rest()) {
+                    assertEquals("generate_ok", reply.get("body").get("type").asText());
+                    ids.add(reply.get("body").get("id").asText());
+                }
+            }
+            assertEquals(requests, ids.size(), "every id is distinct");
+        } finally {
+            nodes.forEach(Launched::close);
+        }
+    }
+
+    @Test
+    void unknownNamePrintsUsageAndExits2() throws Exception {
+        Path err = Files.createTempFile("maelstrom-sh", ".err");
+        Process p = new ProcessBuilder(ROOT.resolve("maelstrom.sh").toString(), "no-such-workload")
+                .directory(TEMP.toFile()).redirectError(err.toFile()).start();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor());
+        assertEquals("", stdout, "nothing on stdout");
+        assertTrue(Files.readString(err).contains("usage:"));
+        Files.delete(err);
+    }
+
+    @Test
+    void helpWorksThroughPicocli() throws Exception {
+        Process p = new ProcessBuilder(ROOT.resolve("maelstrom.sh").toString(), "echo", "--help")
+                .directory(TEMP.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        assertTrue(out.contains("Usage: echo"), out);
+    }
+}
