@@ -157,6 +157,8 @@ final class KafkaChecker {
         details.set("worst_realtime_lag", worstRealtimeLag());
         details.set("warnings", commitRegressions());
         details.put("keys", logs.size());
+        // Maelstrom's client commits inside the poll operation it follows, so its op count has no commits.
+        details.put("maelstrom_ops", events.stream().filter(e -> !(e instanceof Commit)).count());
 
         var types = new ArrayList<String>();
         errors.fieldNames().forEachRemaining(types::add);

@@ -60,9 +60,12 @@ public final class KafkaWorkload implements Workload {
     private final Map<String, Long> known = new TreeMap<>();
     private long finalStart = -1;
 
-    /** @param maxWritesPerKey messages per key before moving to a fresh key (Maelstrom's default 16) */
-    public KafkaWorkload(int maxWritesPerKey) {
-        this.pool = new TxnKeyPool(maxWritesPerKey);
+    /**
+     * @param keyCount        keys in use at once, or null for Elle's default (10)
+     * @param maxWritesPerKey messages per key before moving to a fresh key (Maelstrom's default 16)
+     */
+    public KafkaWorkload(Integer keyCount, int maxWritesPerKey) {
+        this.pool = new TxnKeyPool(keyCount, maxWritesPerKey);
     }
 
     @Override

@@ -6,8 +6,8 @@ import java.util.Random;
 
 /**
  * The key and value choice behind Maelstrom's txn-rw-register and kafka generators
- * (Elle's {@code wr-txns}): a pool of ten active integer keys, picked with an
- * exponential bias; each key accepts the values 1, 2, 3... in turn, up to a limit
+ * (Elle's {@code wr-txns}): a pool of active integer keys (ten unless --key-count says
+ * otherwise), picked with an exponential bias; each key accepts the values 1, 2, 3... in turn, up to a limit
  * drawn per key from a Zipf distribution over 1..maxWritesPerKey, after which the key
  * is retired for a fresh one. Values are therefore unique per key, which is what lets
  * the checkers tell writers apart.
@@ -15,7 +15,7 @@ import java.util.Random;
 final class TxnKeyPool {
 
     /** Elle's default pool size for its exponential key distribution. */
-    private static final int KEY_COUNT = 10;
+    private static final int DEFAULT_KEY_COUNT = 10;
     /** Each key is this many times likelier than the one before it in the pool. */
     private static final double KEY_DIST_BASE = 2;
     /** Jepsen's default Zipf skew ("about 1"). */
@@ -31,24 +31,28 @@ final class TxnKeyPool {
     record Draw(boolean write, long key, long value) {
     }
 
-    private final long[] activeKeys = new long[KEY_COUNT];
+    private final long[] activeKeys;
     /** Writes allowed to the key in each slot; 0 until first drawn, as drawing needs the caller's Random. */
-    private final int[] maxWrites = new int[KEY_COUNT];
+    private final int[] maxWrites;
     private final Map<Long, Long> nextValue = new HashMap<>();
     private final double[] zipfCumulative;
     private final double keyScale;
 
-    /** A pool whose keys take at most {@code maxWritesPerKey} writes each. */
-    TxnKeyPool(int maxWritesPerKey) {
+    /** A pool of {@code keyCount} keys (null for Elle's default) taking at most {@code maxWritesPerKey} writes each. */
+    TxnKeyPool(Integer keyCount, int maxWritesPerKey) {
         if (maxWritesPerKey < 1) throw new IllegalArgumentException("max-writes-per-key must be positive");
-        for (int i = 0; i < KEY_COUNT; i++) activeKeys[i] = i;
+        int count = keyCount == null ? DEFAULT_KEY_COUNT : keyCount;
+        if (count < 1) throw new IllegalArgumentException("key-count must be positive");
+        activeKeys = new long[count];
+        maxWrites = new int[count];
+        for (int i = 0; i < count; i++) activeKeys[i] = i;
         zipfCumulative = new double[maxWritesPerKey];
         double sum = 0;
         for (int i = 0; i < maxWritesPerKey; i++) {
             sum += 1 / Math.pow(i + 1, ZIPF_SKEW);
             zipfCumulative[i] = sum;
         }
-        keyScale = KEY_DIST_BASE * (Math.pow(KEY_DIST_BASE, KEY_COUNT) - 1) / (KEY_DIST_BASE - 1);
+        keyScale = KEY_DIST_BASE * (Math.pow(KEY_DIST_BASE, count) - 1) / (KEY_DIST_BASE - 1);
     }
 
     /** A read or a write (even odds) of a key from the pool, moving on to a fresh key when one is used up. */
@@ -71,7 +75,7 @@ final class TxnKeyPool {
     /** Elle's exponential key distribution: slot i is KEY_DIST_BASE^i times likelier than slot 0. */
     private int keySlot(Random random) {
         double x = Math.log(random.nextDouble() * keyScale + KEY_DIST_BASE) / Math.log(KEY_DIST_BASE) - 1;
-        return Math.min(KEY_COUNT - 1, (int) Math.floor(x));
+        return Math.min(activeKeys.length - 1, (int) Math.floor(x));
     }
 
     private int maxWrites(int slot, Random random) {

@@ -21,14 +21,15 @@ public final class TxnWorkload implements Workload {
 
     /**
      * @param maxTxnLength      most micro-ops per transaction (Maelstrom's default 4)
+     * @param keyCount          keys in use at once, or null for Elle's default (10)
      * @param maxWritesPerKey   most writes to one key before it is retired (default 16)
      * @param consistencyModels the models to check, by their command-line names
      *                          ("read-uncommitted", "read-committed")
      */
-    public TxnWorkload(int maxTxnLength, int maxWritesPerKey, List<String> consistencyModels) {
+    public TxnWorkload(int maxTxnLength, Integer keyCount, int maxWritesPerKey, List<String> consistencyModels) {
         if (maxTxnLength < 1) throw new IllegalArgumentException("max-txn-length must be positive");
         this.maxTxnLength = maxTxnLength;
-        this.pool = new TxnKeyPool(maxWritesPerKey);
+        this.pool = new TxnKeyPool(keyCount, maxWritesPerKey);
         this.checker = new TxnChecker(Set.copyOf(consistencyModels.stream().map(TxnChecker.Model::of).toList()));
     }
 

@@ -72,7 +72,7 @@ class KafkaGeneratorTest {
 
     @Test
     void drivesAConsumerAsMaelstromsClientDoesAndPassesACorrectLog() {
-        var workload = new KafkaWorkload(16);
+        var workload = new KafkaWorkload(null, 16);
         var log = new Log();
         var random = new Random(3);
         var history = new ArrayList<Op>();
@@ -136,7 +136,7 @@ class KafkaGeneratorTest {
 
     @Test
     void aLogThatDropsEveryFifthSendIsRejected() {
-        var workload = new KafkaWorkload(16);
+        var workload = new KafkaWorkload(null, 16);
         var log = new Log() {
             int sends;
 

@@ -50,7 +50,7 @@ class TxnCheckerTest {
     }
 
     private static Verdict check(String model, History h) {
-        return new TxnWorkload(4, 16, List.of(model)).check(h.ops);
+        return new TxnWorkload(4, null, 16, List.of(model)).check(h.ops);
     }
 
     private static List<String> findings(Verdict v, String type) {
@@ -160,6 +160,6 @@ class TxnCheckerTest {
     @Test
     void unsupportedModelIsRefused() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new TxnWorkload(4, 16, List.of("serializable")));
+                () -> new TxnWorkload(4, null, 16, List.of("serializable")));
     }
 }

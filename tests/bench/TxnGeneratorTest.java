@@ -22,7 +22,7 @@ class TxnGeneratorTest {
     void transactionsHaveMaelstromsShapeAndUniqueBoundedWrites() {
         int maxLength = 3;
         int maxWrites = 5;
-        var workload = new TxnWorkload(maxLength, maxWrites, List.of("read-committed"));
+        var workload = new TxnWorkload(maxLength, null, maxWrites, List.of("read-committed"));
         var random = new Random(7);
         Map<Long, Set<Long>> written = new HashMap<>();
         var lengths = new HashSet<Integer>();
