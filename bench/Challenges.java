@@ -1,6 +1,9 @@
 package bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -62,6 +65,42 @@ public final class Challenges {
         }, limitMillis);
     }
 
+    /** Availability as a criterion: 1 when every operation ended ok, as --availability total demands. */
+    static final Criterion TOTAL_AVAILABILITY = new Criterion("availability total (ok fraction = 1)", Results::okFraction, null);
+
+    /**
+     * Servers msgs-per-op with Maelstrom's kafka op count (a poll and the commit after it are one
+     * Maelstrom operation, two here), only reported: 5c's page asks for "fewer" than 5b, not a bound.
+     */
+    static final Criterion KAFKA_SERVERS_MSGS_PER_OP = new Criterion("servers msgs-per-op (reported)", r -> {
+        if (r.verdict() == null) {
+            return null;
+        }
+        long ops = r.verdict().details().path("maelstrom_ops").asLong();
+        return ops == 0 ? null : (double) r.net().servers().msgCount() / ops;
+    }, Double.POSITIVE_INFINITY);
+
+    /** The ok fraction, only reported (5c asks for better availability than 5b, not a bound). */
+    static final Criterion AVAILABILITY = new Criterion("availability (reported)", Results::okFraction,
+            Double.POSITIVE_INFINITY);
+
+    private static final List<String> KAFKA = List.of("--concurrency", "2n", "--time-limit", "20", "--rate", "1000");
+
+    private static List<String> txn(String nodes, String models, boolean partition) {
+        var flags = new ArrayList<>(List.of("--node-count", nodes, "--concurrency", "2n", "--time-limit", "20",
+                "--rate", "1000", "--consistency-models", models, "--availability", "total"));
+        if (partition) {
+            flags.addAll(List.of("--nemesis", "partition"));
+        }
+        return List.copyOf(flags);
+    }
+
+    private static List<String> kafka(String nodes) {
+        var flags = new ArrayList<>(List.of("--node-count", nodes));
+        flags.addAll(KAFKA);
+        return List.copyOf(flags);
+    }
+
     private static final List<String> BROADCAST_FAST = List.of("--node-count", "25", "--time-limit", "20", "--rate", "100",
             "--latency", "100");
 
@@ -80,7 +119,17 @@ public final class Challenges {
             Map.entry("3e", new Challenge("3e", "broadcast", "broadcast", BROADCAST_FAST, List.of(VALID,
                     serversMsgsPerOp(20), stableLatency("0.5", "median", 1000), stableLatency("1", "max", 2000)))),
             Map.entry("4", new Challenge("4", "g-counter", "g-counter", List.of("--node-count", "3", "--rate", "100",
-                    "--time-limit", "20", "--nemesis", "partition"), List.of(VALID))));
+                    "--time-limit", "20", "--nemesis", "partition"), List.of(VALID))),
+            Map.entry("5a", new Challenge("5a", "kafka", "kafka", kafka("1"), List.of(VALID))),
+            Map.entry("5b", new Challenge("5b", "kafka", "kafka", kafka("2"), List.of(VALID))),
+            Map.entry("5c", new Challenge("5c", "kafka", "kafka", kafka("2"), List.of(VALID, KAFKA_SERVERS_MSGS_PER_OP,
+                    AVAILABILITY))),
+            Map.entry("6a", new Challenge("6a", "txn-rw-register", "txn-rw-register",
+                    txn("1", "read-uncommitted", false), List.of(VALID, TOTAL_AVAILABILITY))),
+            Map.entry("6b", new Challenge("6b", "txn-rw-register", "txn-rw-register",
+                    txn("2", "read-uncommitted", true), List.of(VALID, TOTAL_AVAILABILITY))),
+            Map.entry("6c", new Challenge("6c", "txn-rw-register", "txn-rw-register",
+                    txn("2", "read-committed", true), List.of(VALID, TOTAL_AVAILABILITY))));
 
     private Challenges() {
     }
@@ -88,6 +137,31 @@ public final class Challenges {
     /** The preset for a part, or null when there is none. */
     public static Challenge get(String part) {
         return PRESETS.get(part);
+    }
+
+    /**
+     * Expands {@code test --challenge PART ...}: the preset's workload and flags go in
+     * front of the user's, so that flags given explicitly win (the command line allows
+     * an option more than once), and the preset's {@code --bin ./maelstrom.sh SCRIPT}
+     * is added when the user gave no --bin. Any other command line is returned as it is.
+     */
+    public static String[] expand(String[] args) {
+        List<String> list = Arrays.asList(args);
+        int at = list.indexOf("--challenge");
+        String part = at >= 0 && at + 1 < args.length ? args[at + 1]
+                : list.stream().filter(a -> a.startsWith("--challenge=")).map(a -> a.substring("--challenge=".length()))
+                        .findFirst().orElse(null);
+        Challenge preset = part == null ? null : get(part);
+        if (preset == null || list.isEmpty() || !list.getFirst().equals("test")) {
+            return args;
+        }
+        List<String> out = new ArrayList<>(List.of("test", "-w", preset.workload()));
+        out.addAll(preset.flags());
+        if (list.stream().noneMatch(a -> a.equals("--bin") || a.startsWith("--bin="))) {
+            out.addAll(List.of("--bin", "./maelstrom.sh", preset.script()));
+        }
+        out.addAll(list.subList(1, list.size()));
+        return out.toArray(String[]::new);
     }
 
     /** The parts with presets, sorted. */
