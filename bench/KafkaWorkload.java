@@ -88,6 +88,11 @@ public final class KafkaWorkload implements Workload {
     }
 
     @Override
+    public boolean hasFinalPhase() {
+        return true;
+    }
+
+    @Override
     public ObjectNode nextFinal(int process, Random random) {
         if (finalStart < 0) finalStart = System.nanoTime();
         Client client = finalClients.computeIfAbsent(process, p -> {

@@ -11,7 +11,8 @@ import java.util.Set;
  * {@code txn{txn:[["r",k,null],["w",k,v]...]}} of 1 to maxTxnLength micro-ops, reads and
  * writes at even odds, keys and values as Elle's {@code wr-txns} draws them (see
  * {@link TxnKeyPool}). There is no final phase: Maelstrom's final reads for this workload
- * need a key tracker it does not install, so it performs none.
+ * need a key tracker it does not install, so it performs none (it still heals and waits
+ * the quiet period before its empty final phase, which changes nothing the checker sees).
  */
 public final class TxnWorkload implements Workload {
 
