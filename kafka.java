@@ -1,0 +1,266 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 25
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES lib/*.java
+//DESCRIPTION Gossip Glomers 5a-5c, kafka-style log: one owner per key, replicas for polls, commits kept where they land.
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import lib.Cli;
+import lib.Node;
+import lib.Request;
+import lib.RpcError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Challenges 5a, 5b and 5c with one node program, and no key-value service.
+ *
+ * <p>Offsets. Each key has one owner, picked by a hash of the key over the node ids that
+ * every node computes alike. Only the owner appends to a key's log, in memory, under a
+ * lock: offsets are 0, 1, 2, ... in the order sends reach it, so no two messages share
+ * an offset and a client's later send gets a higher one. A send that reaches another
+ * node is forwarded to the owner; forwards wait {@code --batch} ms so that the sends
+ * arriving meanwhile travel to the owner together, in one request and one reply.
+ *
+ * <p>Polls. The owner copies each log to every other node in the background, from where
+ * that node last confirmed it held the log to the end, and a replica only ever appends
+ * the part that continues what it holds. So every node holds each log as the same
+ * prefix of the owner's: offsets agree across nodes, and a poll, answered by the node
+ * that received it from what it holds, returns contiguous messages and skips nothing.
+ * A replica may lag the owner by a batch; the workload allows that (there is no recency
+ * requirement), and as copies are retried until confirmed, every acknowledged message
+ * reaches every node once the network lets it: the final polls, ten quiet seconds
+ * later, see all of them.
+ *
+ * <p>Committed offsets. A commit is kept by the node that received it, as the highest
+ * offset committed per key, which never decreases. A list asks every other node for
+ * its highest and answers with the maximum; so it reflects every commit acknowledged
+ * before it began, wherever it landed, and one list never reports less than a list
+ * that ended before it began. Commits are frequent and free; lists are rare and cost
+ * one round trip per peer.
+ *
+ * <p>Partitions. Nothing here trades correctness for availability: a forward or a list
+ * that cannot reach its peer fails (a forward that timed out is reported as a timeout,
+ * since the owner may have appended it, and is never retried, which could append a
+ * message twice), while sends to keys this node owns, polls and commits go on.
+ */
+@Command(name = "kafka", mixinStandardHelpOptions = true, version = "1.0",
+        description = "Gossip Glomers 5a-5c: a replicated kafka-style log.")
+class kafka implements Runnable {
+
+    @Option(names = "--batch", description = "Milliseconds a forward waits to gather other sends for the same owner (default ${DEFAULT-VALUE}).")
+    long batchMillis = 5;
+
+    @Option(names = "--replicate-every", description = "Milliseconds between copies of new messages to the other nodes (default ${DEFAULT-VALUE}).")
+    long replicateMillis = 50;
+
+    @Option(names = "--timeout", description = "Milliseconds to wait for another node before giving up (default ${DEFAULT-VALUE}).")
+    long timeoutMillis = 1000;
+
+    record Send(String key, JsonNode msg) {}
+
+    record SendOk(long offset) {}
+
+    record Poll(Map<String, Long> offsets) {}
+
+    record PollOk(Map<String, List<List<Object>>> msgs) {}
+
+    record CommitOffsets(Map<String, Long> offsets) {}
+
+    record CommitOffsetsOk() {}
+
+    record ListCommittedOffsets(List<String> keys) {}
+
+    record ListCommittedOffsetsOk(Map<String, Long> offsets) {}
+
+    /** Sends for keys the receiver owns, gathered by another node. */
+    record Forward(List<Send> sends) {}
+
+    /** The offset of each forwarded send, in order. */
+    record ForwardOk(List<Long> offsets) {}
+
+    /** A run of a log's messages, the first at offset {@code from}. */
+    record Chunk(long from, List<JsonNode> msgs) {}
+
+    /** The owner's copy of the logs the receiver lacks, by key. */
+    record Replicate(Map<String, Chunk> logs) {}
+
+    /** How long the receiver's copy of each replicated log now is. */
+    record ReplicateOk(Map<String, Long> lengths) {}
+
+    /** Asks a peer for the committed offsets it keeps. */
+    record LocalCommits(List<String> keys) {}
+
+    record LocalCommitsOk(Map<String, Long> offsets) {}
+
+    /** Every log this node holds, owned or copied, its committed offsets and its peers' progress, under one lock. */
+    static final class Logs {
+        private final Map<String, List<JsonNode>> logs = new HashMap<>();
+        private final Map<String, Long> committed = new HashMap<>();
+        /** peer → key → how much of the key's log the peer has confirmed holding. */
+        private final Map<String, Map<String, Long>> confirmed = new HashMap<>();
+
+        private List<JsonNode> log(String key) {
+            return logs.computeIfAbsent(key, k -> new ArrayList<>());
+        }
+
+        /** Appends to a log this node owns and returns the message's offset. */
+        synchronized long append(String key, JsonNode msg) {
+            List<JsonNode> log = log(key);
+            log.add(msg);
+            return log.size() - 1;
+        }
+
+        /** Each requested key's messages from its requested offset on, for the keys that have any. */
+        synchronized Map<String, List<List<Object>>> read(Map<String, Long> from) {
+            var out = new HashMap<String, List<List<Object>>>();
+            from.forEach((key, start) -> {
+                List<JsonNode> log = logs.getOrDefault(key, List.of());
+                var pairs = new ArrayList<List<Object>>();
+                for (long o = Math.max(0, start); o < log.size(); o++) pairs.add(List.of(o, log.get((int) o)));
+                if (!pairs.isEmpty()) out.put(key, pairs);
+            });
+            return out;
+        }
+
+        /** What {@code peer} has not confirmed of the logs in {@code owned}. */
+        synchronized Map<String, Chunk> unconfirmed(String peer, Set<String> owned) {
+            Map<String, Long> held = confirmed.getOrDefault(peer, Map.of());
+            var out = new HashMap<String, Chunk>();
+            for (String key : owned) {
+                List<JsonNode> log = log(key);
+                long from = held.getOrDefault(key, 0L);
+                if (from < log.size()) out.put(key, new Chunk(from, List.copyOf(log.subList((int) from, log.size()))));
+            }
+            return out;
+        }
+
+        /** Extends copies with whatever continues them (an older chunk adds nothing); returns their lengths. */
+        synchronized Map<String, Long> extend(Map<String, Chunk> chunks) {
+            var lengths = new HashMap<String, Long>();
+            chunks.forEach((key, chunk) -> {
+                List<JsonNode> log = log(key);
+                long end = chunk.from() + chunk.msgs().size();
+                if (chunk.from() <= log.size() && end > log.size()) {
+                    log.addAll(chunk.msgs().subList((int) (log.size() - chunk.from()), chunk.msgs().size()));
+                }
+                lengths.put(key, (long) log.size());
+            });
+            return lengths;
+        }
+
+        synchronized void confirm(String peer, Map<String, Long> lengths) {
+            confirmed.computeIfAbsent(peer, p -> new HashMap<>()).putAll(lengths);
+        }
+
+        synchronized void commit(Map<String, Long> offsets) {
+            offsets.forEach((key, offset) -> committed.merge(key, offset, Math::max));
+        }
+
+        synchronized Map<String, Long> committed(List<String> keys) {
+            var out = new HashMap<String, Long>();
+            for (String key : keys) if (committed.containsKey(key)) out.put(key, committed.get(key));
+            return out;
+        }
+    }
+
+    private final Logs logs = new Logs();
+    /** The keys this node owns that it has appended to. */
+    private final Set<String> owned = ConcurrentHashMap.newKeySet();
+    /** Sends waiting to be forwarded, by owner; the first one's handler sends the batch. Guarded by itself. */
+    private final Map<String, List<Request<Send>>> outbox = new HashMap<>();
+    private final Set<String> replicating = ConcurrentHashMap.newKeySet();
+    private Node node;
+
+    public static void main(String... args) {
+        Cli.run(new kafka(), args);
+    }
+
+    @Override
+    public void run() {
+        node = new Node();
+        node.handle(Send.class, request -> {
+            String owner = owner(request.body().key());
+            if (owner.equals(node.id())) {
+                request.reply(new SendOk(append(request.body())));
+            } else {
+                forward(owner, request);
+            }
+        });
+        node.handle(Forward.class, request ->
+                request.reply(new ForwardOk(request.body().sends().stream().map(this::append).toList())));
+        node.handle(Poll.class, request -> request.reply(new PollOk(logs.read(request.body().offsets()))));
+        node.handle(CommitOffsets.class, request -> {
+            logs.commit(request.body().offsets());
+            request.reply(new CommitOffsetsOk());
+        });
+        node.handle(LocalCommits.class, request -> request.reply(new LocalCommitsOk(logs.committed(request.body().keys()))));
+        node.handle(ListCommittedOffsets.class, request -> {
+            List<String> keys = request.body().keys();
+            var highest = new HashMap<>(logs.committed(keys));
+            for (String peer : node.peers()) {
+                node.syncRpc(peer, new LocalCommits(keys), LocalCommitsOk.class, timeout()).offsets()
+                        .forEach((key, offset) -> highest.merge(key, offset, Math::max));
+            }
+            request.reply(new ListCommittedOffsetsOk(highest));
+        });
+        node.handle(Replicate.class, request -> request.reply(new ReplicateOk(logs.extend(request.body().logs()))));
+        // One copy in flight per peer: a partitioned peer costs a message per timeout, and is caught up after.
+        node.every(Duration.ofMillis(replicateMillis), () -> {
+            for (String peer : node.peers()) {
+                Map<String, Chunk> chunks = logs.unconfirmed(peer, owned);
+                if (chunks.isEmpty() || !replicating.add(peer)) continue;
+                node.rpc(peer, new Replicate(chunks), ReplicateOk.class, timeout()).whenComplete((ok, error) -> {
+                    if (error == null) logs.confirm(peer, ok.lengths());
+                    replicating.remove(peer);
+                });
+            }
+        });
+        node.run();
+    }
+
+    /** The key's owner: String.hashCode is the same in every JVM, so every node agrees. */
+    private String owner(String key) {
+        List<String> ids = node.nodeIds();
+        return ids.get(Math.floorMod(key.hashCode(), ids.size()));
+    }
+
+    private long append(Send send) {
+        owned.add(send.key());
+        return logs.append(send.key(), send.msg());
+    }
+
+    /** Queues a send for its owner; the first send queued waits for others, then forwards them all. */
+    private void forward(String owner, Request<Send> request) throws InterruptedException {
+        synchronized (outbox) {
+            List<Request<Send>> queue = outbox.computeIfAbsent(owner, o -> new ArrayList<>());
+            queue.add(request);
+            if (queue.size() > 1) return;
+        }
+        Thread.sleep(batchMillis);
+        List<Request<Send>> batch;
+        synchronized (outbox) {
+            batch = outbox.remove(owner);
+        }
+        List<Long> offsets;
+        try {
+            offsets = node.syncRpc(owner, new Forward(batch.stream().map(Request::body).toList()), ForwardOk.class, timeout()).offsets();
+        } catch (RpcError e) {
+            batch.forEach(r -> r.fail(e)); // a timeout stays a timeout: the owner may have appended them
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) batch.get(i).reply(new SendOk(offsets.get(i)));
+    }
+
+    private Duration timeout() {
+        return Duration.ofMillis(timeoutMillis);
+    }
+}
