@@ -1,0 +1,173 @@
+package tests.challenges;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.Op;
+import bench.Options;
+import bench.Results;
+import bench.Runner;
+import bench.TxnWorkload;
+import bench.Verdict;
+import bench.Workload;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Challenges 6a, 6b and 6c against txn.java on the bench, with the official flags but a
+ * shorter run and faster partitions. Besides the checker's verdict and total
+ * availability, each run ends with a final read of every written key on every node
+ * (after healing and a short quiet period), which must agree across nodes: the
+ * checker alone never sees whether writes reached the other replicas.
+ */
+class TxnTest {
+
+    static final Path ROOT = Path.of("").toAbsolutePath();
+    static final double TIME_LIMIT = 6;
+    static final double NEMESIS_INTERVAL = 1;
+    static final double QUIET_PERIOD = 1;
+    /** Far above what batching costs (about 0.05), far below one message per transaction. */
+    static final double MAX_SERVERS_MSGS_PER_OP = 0.5;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        var build = new ProcessBuilder(ROOT.resolve("maelstrom.sh").toString(), "--prepare", "txn-rw-register")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertEquals(0, build.waitFor(), "maelstrom.sh --prepare failed");
+    }
+
+    @Test
+    void part6aReadUncommittedOnOneNode() throws Exception {
+        run("6a", 1, false, "read-uncommitted");
+    }
+
+    @Test
+    void part6bReadUncommittedReplicatedThroughPartitions() throws Exception {
+        run("6b", 2, true, "read-uncommitted");
+    }
+
+    @Test
+    void part6cReadCommittedReplicatedThroughPartitions() throws Exception {
+        run("6c", 2, true, "read-committed");
+    }
+
+    /** Runs one part (rate 1000, concurrency 2n, availability total) and checks everything it must meet. */
+    static Observed run(String part, int nodeCount, boolean partition, String model) throws Exception {
+        var observed = new Observed(new TxnWorkload(4, null, 16, List.of(model)));
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
+        var options = new Options("txn-rw-register", ROOT.resolve("maelstrom.sh").toRealPath(), List.of("txn-rw-register"),
+                nodeCount, TIME_LIMIT, 1000, 0, Options.LatencyDist.CONSTANT, "grid", partition, NEMESIS_INTERVAL,
+                2 * nodeCount, "total", QUIET_PERIOD, 1, ROOT.resolve("store/tests/txn-" + part + "/" + stamp),
+                List.of(model), 4, 16, null);
+        Files.createDirectories(options.runDir());
+        Results results = Runner.run(options, observed, System.err);
+        results.write();
+        System.out.printf("%s: %d ok of %d, servers msgs-per-op %.3f, latency ms %s%n", part, results.okCount(),
+                results.opCount(), results.serversMsgsPerOp(), observed.latencyQuantiles());
+
+        Verdict verdict = results.verdict();
+        assertEquals(Verdict.Validity.VALID, results.validity(), () -> "findings " + (verdict == null ? "none"
+                : verdict.findings()) + ", problems " + results.problems() + ", see " + options.runDir());
+        assertEquals(results.opCount(), results.okCount(), "total availability: every transaction answered ok");
+        assertTrue(results.serversMsgsPerOp() < MAX_SERVERS_MSGS_PER_OP,
+                "replication is batched: servers msgs-per-op " + results.serversMsgsPerOp());
+        observed.assertReplicasAgree(nodeCount);
+        return observed;
+    }
+
+    /**
+     * The txn-rw-register workload, watched: the latency of every ok transaction, the keys
+     * written, and a final phase in which each client reads every written key once.
+     */
+    static final class Observed implements Workload {
+        private final TxnWorkload txns;
+        private final List<Long> latencyNanos = new ArrayList<>();
+        private final Map<Long, Set<Long>> written = new TreeMap<>();
+        private final Set<Integer> finalAsked = new HashSet<>();
+        private final Map<String, Map<Long, Long>> finalReads = new TreeMap<>();
+
+        Observed(TxnWorkload txns) {
+            this.txns = txns;
+        }
+
+        @Override
+        public ObjectNode next(int process, Random random) {
+            return txns.next(process, random);
+        }
+
+        @Override
+        public boolean hasFinalPhase() {
+            return true;
+        }
+
+        @Override
+        public ObjectNode nextFinal(int process, Random random) {
+            if (!finalAsked.add(process)) return null;
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("type", "txn");
+            ArrayNode txn = body.putArray("txn");
+            written.keySet().forEach(k -> txn.addArray().add("r").add(k).addNull());
+            return body;
+        }
+
+        @Override
+        public void completed(Op op) {
+            if (!op.ok()) return;
+            if (op.isFinal()) {
+                var reads = new TreeMap<Long, Long>();
+                for (JsonNode mop : op.reply().get("txn")) {
+                    reads.put(mop.get(1).asLong(), mop.get(2).isNull() ? null : mop.get(2).asLong());
+                }
+                finalReads.put(op.node(), reads);
+                return;
+            }
+            latencyNanos.add(op.completedAt() - op.invokedAt());
+            for (JsonNode mop : op.reply().get("txn")) {
+                if (mop.get(0).asText().equals("w")) {
+                    written.computeIfAbsent(mop.get(1).asLong(), k -> new HashSet<>()).add(mop.get(2).asLong());
+                }
+            }
+        }
+
+        @Override
+        public Verdict check(List<Op> history) {
+            return txns.check(history);
+        }
+
+        /** Every node read every written key, saw one of the values written to it, and all nodes saw the same. */
+        void assertReplicasAgree(int nodeCount) {
+            assertEquals(nodeCount, finalReads.size(), "a final read from every node: " + finalReads.keySet());
+            Map<Long, Long> first = finalReads.values().iterator().next();
+            assertEquals(written.keySet(), first.keySet(), "the final read covers every written key");
+            first.forEach((k, v) -> assertTrue(written.get(k).contains(v), "key " + k + " holds " + v
+                    + ", not one of the values written: " + written.get(k)));
+            finalReads.forEach((node, reads) -> assertEquals(first, reads, "node " + node + " disagrees"));
+        }
+
+        /** Quantiles 0, 0.5, 0.95, 0.99 and 1 of ok transactions' latency, in ms. */
+        Map<String, Double> latencyQuantiles() {
+            List<Long> sorted = latencyNanos.stream().sorted().toList();
+            var quantiles = new java.util.LinkedHashMap<String, Double>();
+            for (double q : new double[] {0, 0.5, 0.95, 0.99, 1}) {
+                long nanos = sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size())));
+                quantiles.put(String.valueOf(q), Math.round(nanos / 1e4) / 100.0);
+            }
+            return quantiles;
+        }
+    }
+}
