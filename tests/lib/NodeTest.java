@@ -232,14 +232,13 @@ class NodeTest {
                     {"type":"ask","peer":"n2","msg_id":1}""");
             n.send("c2", """
                     {"type":"ask","peer":"n3","msg_id":1}""");
-            var asked = new HashSet<String>();
-            for (int i = 0; i < 2; i++) {
-                var question = n.next();
-                asked.add(question.get("dest").asText());
+            // both handlers ask before either is answered: they block concurrently
+            var questions = List.of(n.next(), n.next());
+            assertEquals(java.util.Set.of("n2", "n3"), new HashSet<>(questions.stream().map(q -> q.get("dest").asText()).toList()));
+            for (var question : questions) {
                 n.send(question.get("dest").asText(), "{\"type\":\"answer\",\"answer\":41,\"in_reply_to\":"
                         + question.get("body").get("msg_id").asLong() + "}");
             }
-            assertEquals(java.util.Set.of("n2", "n3"), asked);
             for (int i = 0; i < 2; i++) assertEquals(42, n.nextBody().get("answer").asLong());
         }
     }
