@@ -1,0 +1,233 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 25
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES lib/*.java
+//DESCRIPTION Gossip Glomers 3a-3e, broadcast: a hub with batched fan-out, and resends driven by per-origin prefix vectors.
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import lib.Cli;
+import lib.Node;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Challenge 3, all parts. DESIGN TO BE WRITTEN.
+ */
+@Command(name = "broadcast", mixinStandardHelpOptions = true, version = "1.0",
+        description = "Gossip Glomers 3a-3e: broadcast through a hub, batched, recovering from partitions.")
+class BroadcastNode implements Runnable {
+
+    @Option(names = "--hub-batch", paramLabel = "MS",
+            description = "Milliseconds the hub gathers values between fan-outs (default ${DEFAULT-VALUE}).")
+    long hubBatch = 70;
+
+    @Option(names = "--leaf-batch", paramLabel = "MS",
+            description = "Milliseconds a leaf gathers its clients' values before forwarding them to the hub; "
+                    + "0 forwards each at once (default ${DEFAULT-VALUE}).")
+    long leafBatch = 0;
+
+    @Option(names = "--resend-after", paramLabel = "MS",
+            description = "Milliseconds a value may stay unconfirmed by the peer it was sent to before it is sent "
+                    + "again (default ${DEFAULT-VALUE}).")
+    long resendAfter = 1000;
+
+    record Topology(Map<String, List<String>> topology) {}
+
+    record TopologyOk() {}
+
+    record Broadcast(long message) {}
+
+    record BroadcastOk() {}
+
+    record Read() {}
+
+    record ReadOk(List<Long> messages) {}
+
+    /** Values of one origin node, numbered by that node from {@code from} on. */
+    record Run(int origin, int from, List<Long> values) {}
+
+    /**
+     * Values the receiver may lack, and the sender's known prefix per origin: how many
+     * values of each origin, counted from the first, it has. The prefix is the
+     * acknowledgement: what it covers is never sent to that node again.
+     */
+    record Gossip(List<Run> runs, int[] known) {}
+
+    /** What this node knows of one peer. Guarded by the node's lock, as all state is. */
+    private static final class Link {
+        final String peer;
+        /** Per origin: values below this were sent to the peer, or need not be. */
+        final int[] sent;
+        /** Per origin: the peer's own known prefix, as it last told us. */
+        final int[] confirmed;
+        /** {@code sent} at the last check: by the next, the peer should have confirmed it. */
+        int[] due;
+
+        Link(String peer, int origins) {
+            this.peer = peer;
+            this.sent = new int[origins];
+            this.confirmed = new int[origins];
+            this.due = new int[origins];
+        }
+
+        /** Takes in the peer's prefix: what it has needs no sending. */
+        void confirm(int[] known) {
+            for (int o = 0; o < sent.length; o++) {
+                confirmed[o] = Math.max(confirmed[o], known[o]);
+                sent[o] = Math.max(sent[o], confirmed[o]);
+            }
+        }
+
+        /**
+         * Makes whatever was sent before the last check and is still unconfirmed due
+         * again; returns whether there was any.
+         */
+        boolean rewind() {
+            int[] handedOut = sent.clone();
+            boolean late = false;
+            for (int o = 0; o < sent.length; o++) {
+                if (confirmed[o] < due[o]) {
+                    sent[o] = confirmed[o];
+                    late = true;
+                }
+            }
+            due = handedOut;
+            return late;
+        }
+    }
+
+    private final Node node = new Node();
+    // All below is set at init and guarded by this.
+    private boolean hub;
+    private int me;
+    /** Per origin, its values by number; null where one has not arrived yet. */
+    private final List<List<Long>> log = new ArrayList<>();
+    /** Per origin, how many of its values from the first on are all here. */
+    private int[] known;
+    /** Every value once, in arrival order: what a read returns. */
+    private final Set<Long> values = new LinkedHashSet<>();
+    private final Map<String, Link> links = new LinkedHashMap<>();
+
+    public static void main(String... args) {
+        Cli.run(new BroadcastNode(), args);
+    }
+
+    @Override
+    public void run() {
+        node.onInit(this::init);
+        node.handle(Topology.class, request -> request.reply(new TopologyOk())); // ours is fixed: a hub and leaves
+        node.handle(Read.class, request -> request.reply(new ReadOk(read())));
+        node.handle(Broadcast.class, request -> {
+            boolean fresh = add(request.body().message());
+            request.reply(new BroadcastOk());
+            if (fresh && !hub && leafBatch == 0) flushAll();
+        });
+        node.handle(Gossip.class, request -> receive(request.src(), request.body()));
+        node.every(Duration.ofMillis(hubBatch), () -> {
+            if (hub) flushAll();
+        });
+        if (leafBatch > 0) {
+            node.every(Duration.ofMillis(leafBatch), () -> {
+                if (!hub) flushAll();
+            });
+        }
+        node.every(Duration.ofMillis(resendAfter), this::resend);
+        node.run();
+    }
+
+    /** The first node is the hub, every other a leaf linked to it alone. */
+    private synchronized void init() {
+        List<String> ids = node.nodeIds();
+        me = ids.indexOf(node.id());
+        hub = me == 0;
+        known = new int[ids.size()];
+        ids.forEach(id -> log.add(new ArrayList<>()));
+        for (String id : hub ? ids.subList(1, ids.size()) : ids.subList(0, 1)) links.put(id, new Link(id, ids.size()));
+    }
+
+    private synchronized List<Long> read() {
+        return List.copyOf(values);
+    }
+
+    /** Takes a client's value as this node's next; returns false for one already known. */
+    private synchronized boolean add(long value) {
+        if (!values.add(value)) return false;
+        log.get(me).add(value);
+        known[me]++;
+        return true;
+    }
+
+    private void receive(String src, Gossip gossip) {
+        Link link;
+        int fresh = 0;
+        synchronized (this) {
+            link = links.get(src);
+            for (Run run : gossip.runs()) fresh += store(run);
+            link.confirm(gossip.known());
+        }
+        // Only duplicates: the sender is resending because it lacks our confirmation.
+        if (!gossip.runs().isEmpty() && fresh == 0) flush(link, true);
+    }
+
+    /** Stores a run's values where they belong; returns how many were new. */
+    private int store(Run run) {
+        List<Long> entries = log.get(run.origin());
+        int fresh = 0;
+        for (int i = 0; i < run.values().size(); i++) {
+            int seq = run.from() + i;
+            while (entries.size() <= seq) entries.add(null);
+            if (entries.get(seq) == null) {
+                entries.set(seq, run.values().get(i));
+                values.add(run.values().get(i));
+                fresh++;
+            }
+        }
+        int prefix = known[run.origin()];
+        while (prefix < entries.size() && entries.get(prefix) != null) prefix++;
+        known[run.origin()] = prefix;
+        return fresh;
+    }
+
+    private void flushAll() {
+        List<Link> all;
+        synchronized (this) {
+            all = List.copyOf(links.values());
+        }
+        all.forEach(link -> flush(link, false));
+    }
+
+    /** Sends the peer what it is not known to have, if anything (or, when {@code always}, just our prefix). */
+    private void flush(Link link, boolean always) {
+        Gossip gossip;
+        synchronized (this) {
+            List<Run> runs = new ArrayList<>();
+            for (int o = 0; o < known.length; o++) {
+                if (known[o] > link.sent[o]) {
+                    runs.add(new Run(o, link.sent[o], List.copyOf(log.get(o).subList(link.sent[o], known[o]))));
+                    link.sent[o] = known[o];
+                }
+            }
+            if (runs.isEmpty() && !always) return;
+            gossip = new Gossip(runs, known.clone());
+        }
+        node.send(link.peer, gossip);
+    }
+
+    /** Sends again, at once, what peers have left unconfirmed for a whole check period. */
+    private void resend() {
+        List<Link> late = new ArrayList<>();
+        synchronized (this) {
+            for (Link link : links.values()) {
+                if (link.rewind()) late.add(link);
+            }
+        }
+        late.forEach(link -> flush(link, false));
+    }
+}
