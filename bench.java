@@ -10,6 +10,7 @@ import bench.Options;
 import bench.Results;
 import bench.Runner;
 import bench.Topology;
+import bench.Verdict;
 import bench.Workload;
 import bench.Workloads;
 import java.io.IOException;
@@ -39,7 +40,7 @@ class BenchCommand {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new BenchCommand());
         cli.getSubcommands().get("test").setOverwrittenOptionsAllowed(true);
-        System.exit(cli.execute(Test.withPreset(args)));
+        System.exit(cli.execute(Challenges.expand(args)));
     }
 
     /** One test run. */
@@ -98,28 +99,6 @@ class BenchCommand {
             }
         }
 
-        /**
-         * Puts a preset's flags in front of the user's, so that flags given explicitly
-         * win; adds -w and --bin from the preset when they are missing.
-         */
-        static String[] withPreset(String[] args) {
-            List<String> list = Arrays.asList(args);
-            int at = list.indexOf("--challenge");
-            String part = at >= 0 && at + 1 < args.length ? args[at + 1]
-                    : list.stream().filter(a -> a.startsWith("--challenge=")).map(a -> a.substring(12)).findFirst().orElse(null);
-            Challenges.Challenge preset = part == null ? null : Challenges.get(part);
-            if (preset == null || list.isEmpty() || !list.getFirst().equals("test")) {
-                return args;
-            }
-            List<String> out = new ArrayList<>(List.of("test", "-w", preset.workload()));
-            out.addAll(preset.flags());
-            if (list.stream().noneMatch(a -> a.equals("--bin") || a.startsWith("--bin="))) {
-                out.addAll(List.of("--bin", "./maelstrom.sh", preset.script()));
-            }
-            out.addAll(list.subList(1, list.size()));
-            return out.toArray(String[]::new);
-        }
-
         @Override
         public Integer call() throws IOException {
             Options options;
@@ -155,7 +134,7 @@ class BenchCommand {
                 System.out.printf("  %-4s %-34s measured %s%n", pass ? "PASS" : "FAIL", c.name(),
                         v == null ? "nothing" : String.format("%.2f", v));
             }
-            return all ? 0 : results.validity() == bench.Verdict.Validity.UNKNOWN ? 2 : 1;
+            return all ? 0 : results.validity() == Verdict.Validity.UNKNOWN ? 2 : 1;
         }
 
         private Options options() throws IOException {

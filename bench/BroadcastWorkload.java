@@ -86,19 +86,19 @@ public final class BroadcastWorkload implements Workload {
             if (e.invocation()) {
                 invocations.put(op, e);
                 if (op.f().equals("broadcast")) {
-                    JsonNode v = op.request().get("message");
+                    JsonNode v = Json.normalize(op.request().get("message"));
                     elements.put(v, new Element(v, op));
                 }
                 continue;
             }
             if (op.f().equals("broadcast") && op.ok()) {
-                Element el = elements.get(op.request().get("message"));
+                Element el = elements.get(Json.normalize(op.request().get("message")));
                 if (el != null && el.known == null) {
                     el.known = e;
                 }
             } else if (op.f().equals("read") && op.ok() && op.reply().path("messages").isArray()) {
                 Set<JsonNode> seen = new HashSet<>();
-                op.reply().get("messages").forEach(seen::add);
+                op.reply().get("messages").forEach(m -> seen.add(Json.normalize(m)));
                 Event inv = invocations.get(op);
                 for (Element el : elements.values()) {
                     if (seen.contains(el.value)) {

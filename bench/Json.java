@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The bench's one JSON mapper and a few helpers for message bodies. */
@@ -32,6 +33,14 @@ public final class Json {
     /** The text of a JSON value on one line; never throws. */
     public static String text(JsonNode node) {
         return node == null ? "null" : node.toString();
+    }
+
+    /**
+     * The value with every integer as a long, so that equal integers are equal JSON
+     * values whether they were parsed or built in code with an int.
+     */
+    public static JsonNode normalize(JsonNode v) {
+        return v != null && v.isIntegralNumber() && v.canConvertToLong() ? LongNode.valueOf(v.longValue()) : v;
     }
 
     /** The body's "type", or "" when it has none. */

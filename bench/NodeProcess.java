@@ -144,7 +144,7 @@ public final class NodeProcess implements Network.Endpoint {
     }
 
     /** Why a parsed line is not a Maelstrom message, or null when it is one. */
-    static String malformed(JsonNode m) {
+    public static String malformed(JsonNode m) {
         if (m == null || !m.isObject()) {
             return "not a JSON object";
         }

@@ -206,7 +206,7 @@ public final class Runner {
     }
 
     /** How Maelstrom's clients end an operation given the reply body (null: none came). */
-    static Op.Type classify(String f, ObjectNode reply) {
+    public static Op.Type classify(String f, ObjectNode reply) {
         if (reply == null) {
             return Op.Type.INFO;
         }

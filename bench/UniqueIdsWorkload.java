@@ -33,7 +33,7 @@ public final class UniqueIdsWorkload implements Workload {
         for (Op op : history) {
             // A generate_ok without an id is malformed: Maelstrom records it as unknown.
             if (op.ok() && op.reply().has("id")) {
-                JsonNode id = op.reply().get("id");
+                JsonNode id = Json.normalize(op.reply().get("id"));
                 ids.add(id);
                 byId.computeIfAbsent(id, k -> new ArrayList<>()).add(op);
             }
