@@ -1,0 +1,87 @@
+package tests.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.Results;
+import bench.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every checker against a node that is broken on purpose (tests/broken/): each run must
+ * end invalid because of the checker, with no node problem to blame instead.
+ */
+class BrokenNodesTest {
+
+    static Results rejected(BenchRun run) throws Exception {
+        Results r = run.run();
+        assertTrue(r.problems().isEmpty(), "the nodes ran cleanly: " + r.problems());
+        assertEquals(Verdict.Validity.INVALID, r.verdict().validity(), "the checker must reject " + run.script);
+        assertEquals(1, r.exitCode());
+        assertTrue(Files.exists(r.options().runDir().resolve("results.json")));
+        return r;
+    }
+
+    @Test
+    void echoThatAltersThePayload() throws Exception {
+        Results r = rejected(new BenchRun("echo", "tests/broken/echo-alters.java"));
+        assertTrue(r.verdict().findings().getFirst().contains("!\""), r.verdict().findings().getFirst());
+    }
+
+    @Test
+    void idsThatRepeat() throws Exception {
+        Results r = rejected(new BenchRun("unique-ids", "tests/broken/ids-repeat.java"));
+        assertTrue(r.verdict().details().get("duplicated-count").asInt() > 0);
+    }
+
+    @Test
+    void broadcastThatNeverGossips() throws Exception {
+        Results r = rejected(new BenchRun("broadcast", "tests/broken/broadcast-no-gossip.java"));
+        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
+    }
+
+    @Test
+    void broadcastThatDropsValuesUnderPartition() throws Exception {
+        var run = new BenchRun("broadcast", "tests/broken/broadcast-drops-under-partition.java");
+        run.nodeCount = 5;
+        run.partition = true;
+        Results r = rejected(run);
+        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
+        assertTrue(!r.nemesis().isEmpty());
+
+        var calm = new BenchRun("broadcast", "tests/broken/broadcast-drops-under-partition.java");
+        calm.nodeCount = 5;
+        assertEquals(Verdict.Validity.VALID, calm.run().validity(), "without partitions the same node is correct");
+    }
+
+    @Test
+    void counterThatLosesAdds() throws Exception {
+        rejected(new BenchRun("g-counter", "tests/broken/counter-loses-adds.java"));
+    }
+
+    @Test
+    void counterThatKeepsReadingAStaleValue() throws Exception {
+        rejected(new BenchRun("g-counter", "tests/broken/counter-stale-read.java"));
+    }
+
+    @Test
+    void aNodeThatPrintsGarbageIsReportedByNameAndTheRunStillWritesResults() throws Exception {
+        Path script = Files.createTempFile("garbage", ".sh");
+        Files.writeString(script, "#!/bin/sh\necho 'starting up' >&2\necho 'hello, world'\nsleep 30\n");
+        script.toFile().setExecutable(true);
+        var options = new bench.Options("echo", script.toRealPath(), java.util.List.of(), 1, 1, 5, 0,
+                bench.Options.LatencyDist.CONSTANT, "grid", false, 10, 1, null, 0, 1,
+                Files.createTempDirectory("bench-test").resolve("run"), java.util.List.of(), 4, 16, null);
+        Results r = bench.Runner.run(options, bench.Workloads.create(options), System.err);
+        r.write();
+        assertEquals(Verdict.Validity.INVALID, r.validity());
+        String problems = String.join("\n", r.problems());
+        assertTrue(problems.contains("node n0 printed a line that is not a valid message"), problems);
+        assertTrue(problems.contains("did not answer init"), problems);
+        assertTrue(problems.contains("starting up"), "the last log lines are shown: " + problems);
+        assertTrue(Files.exists(options.runDir().resolve("results.json")));
+        assertTrue(Files.readString(options.runDir().resolve("node-logs/n0.log")).contains("starting up"));
+    }
+}

@@ -1,0 +1,189 @@
+package tests.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.BroadcastWorkload;
+import bench.EchoWorkload;
+import bench.GCounterWorkload;
+import bench.Json;
+import bench.Op;
+import bench.Options;
+import bench.Services;
+import bench.UniqueIdsWorkload;
+import bench.Verdict;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Each checker on small hand-made histories: what it accepts and what it must reject. */
+class CheckersTest {
+
+    static final Options OPTIONS = new Options("broadcast", Path.of("/bin/true"), List.of(), 3, 1, 10, 0,
+            Options.LatencyDist.CONSTANT, "grid", false, 10, 3, null, 0, 1, Path.of("/tmp"), List.of(), 4, 16, null);
+
+    /** A history built op by op; times in milliseconds. */
+    static final class History {
+        final List<Op> ops = new ArrayList<>();
+
+        History op(String f, ObjectNode request, ObjectNode reply, Op.Type type, long from, long to, boolean isFinal) {
+            request.put("type", f);
+            ops.add(new Op(ops.size(), "c" + ops.size(), "n0", f, request, reply, type, from * 1_000_000, to * 1_000_000, isFinal));
+            return this;
+        }
+
+        History ok(String f, ObjectNode request, ObjectNode reply, long from, long to) {
+            return op(f, request, reply.put("type", f + "_ok"), Op.Type.OK, from, to, false);
+        }
+    }
+
+    static ObjectNode o() {
+        return Json.object();
+    }
+
+    static ObjectNode messages(long... values) {
+        ObjectNode r = o();
+        var array = r.putArray("messages");
+        for (long v : values) {
+            array.add(v);
+        }
+        return r;
+    }
+
+    @Test
+    void echoAcceptsExactEchoesOnly() {
+        var echo = new EchoWorkload(OPTIONS);
+        var good = new History().ok("echo", o().put("echo", "a"), o().put("echo", "a"), 0, 1);
+        assertEquals(Verdict.Validity.VALID, echo.check(good.ops).validity());
+        var altered = new History().ok("echo", o().put("echo", "a"), o().put("echo", "b"), 0, 1);
+        Verdict v = echo.check(altered.ops);
+        assertEquals(Verdict.Validity.INVALID, v.validity());
+        assertTrue(v.findings().getFirst().contains("\"b\""), v.findings().toString());
+        var timedOut = new History().op("echo", o().put("echo", "a"), null, Op.Type.INFO, 0, 5000, false);
+        assertEquals(Verdict.Validity.INVALID, echo.check(timedOut.ops).validity(), "Maelstrom counts a lost echo as wrong");
+    }
+
+    @Test
+    void uniqueIdsRejectsRepeatsAndCannotCompareMixedIds() {
+        var ids = new UniqueIdsWorkload(OPTIONS);
+        var fine = new History().ok("generate", o(), o().put("id", 1), 0, 1).ok("generate", o(), o().put("id", 2), 0, 1);
+        Verdict valid = ids.check(fine.ops);
+        assertEquals(Verdict.Validity.VALID, valid.validity());
+        assertEquals("[1,2]", valid.details().get("range").toString());
+        var repeat = new History().ok("generate", o(), o().put("id", "x"), 0, 1).ok("generate", o(), o().put("id", "x"), 2, 3);
+        Verdict dup = ids.check(repeat.ops);
+        assertEquals(Verdict.Validity.INVALID, dup.validity());
+        assertEquals(1, dup.details().get("duplicated-count").asInt());
+        assertTrue(dup.findings().getFirst().contains("\"x\" handed out 2 times"), dup.findings().toString());
+        var mixed = new History().ok("generate", o(), o().put("id", 1), 0, 1).ok("generate", o(), o().put("id", "1"), 0, 1);
+        assertEquals(Verdict.Validity.UNKNOWN, ids.check(mixed.ops).validity());
+    }
+
+    @Test
+    void broadcastValueSeenAfterAMissIsStableWithItsLatency() {
+        var h = new History()
+                .ok("broadcast", o().put("message", 1), o(), 0, 10)
+                .ok("read", o(), messages(), 20, 30)
+                .ok("read", o(), messages(1), 40, 50);
+        Verdict v = new BroadcastWorkload(OPTIONS).check(h.ops);
+        assertEquals(Verdict.Validity.VALID, v.validity());
+        assertEquals(1, v.details().get("stable-count").asInt());
+        assertEquals(1, v.details().get("stale-count").asInt());
+        assertEquals(10, v.details().at("/stable-latencies/0.5").asLong(), v.details().toString());
+    }
+
+    @Test
+    void broadcastValueMissingFromTheLastReadIsLost() {
+        var h = new History()
+                .ok("broadcast", o().put("message", 1), o(), 0, 10)
+                .ok("broadcast", o().put("message", 2), o(), 0, 10)
+                .ok("read", o(), messages(1, 2), 20, 30)
+                .op("read", o(), messages(2).put("type", "read_ok"), Op.Type.OK, 40, 50, true);
+        Verdict v = new BroadcastWorkload(OPTIONS).check(h.ops);
+        assertEquals(Verdict.Validity.INVALID, v.validity());
+        assertEquals("[1]", v.details().get("lost").toString());
+        assertTrue(v.findings().getFirst().startsWith("value 1 lost"), v.findings().toString());
+    }
+
+    @Test
+    void broadcastReadConcurrentWithItsBroadcastDoesNotLoseIt() {
+        var h = new History()
+                .ok("broadcast", o().put("message", 1), o(), 0, 30)
+                .ok("read", o(), messages(), 10, 20);
+        Verdict v = new BroadcastWorkload(OPTIONS).check(h.ops);
+        assertEquals(1, v.details().get("never-read-count").asInt(), v.details().toString());
+        assertEquals(Verdict.Validity.UNKNOWN, v.validity(), "nothing stable: Jepsen says unknown");
+    }
+
+    @Test
+    void broadcastGeneratorMixesBroadcastsOfFreshValuesAndReads() {
+        var w = new BroadcastWorkload(OPTIONS);
+        var random = new Random(5);
+        long broadcasts = 0, expected = 0;
+        for (int i = 0; i < 1000; i++) {
+            ObjectNode body = w.next(i % 3, random);
+            if (body.get("type").asText().equals("broadcast")) {
+                assertEquals(expected++, body.get("message").asLong());
+                broadcasts++;
+            }
+        }
+        assertTrue(broadcasts > 400 && broadcasts < 600, "about half: " + broadcasts);
+        assertEquals("topology", w.setup("n0", List.of("n0", "n1")).get("type").asText());
+        assertEquals("read", w.nextFinal(0, random).get("type").asText());
+        assertEquals(null, w.nextFinal(3, random), "one final read per thread, even after a new process");
+    }
+
+    @Test
+    void gCounterFinalReadsMustBeTheAcknowledgedSumPlusSomeUnknownAdds() {
+        var h = new History()
+                .ok("add", o().put("delta", 3), o(), 0, 1)
+                .ok("add", o().put("delta", 4), o(), 0, 1)
+                .op("add", o().put("delta", 2), null, Op.Type.INFO, 0, 5000, false)
+                .op("add", o().put("delta", 1), Services.error(11, "unavailable"), Op.Type.FAIL, 0, 1, false);
+        for (long value : new long[] {7, 8, 9, 10}) {
+            var read = new History();
+            read.ops.addAll(h.ops);
+            read.op("read", o(), o().put("type", "read_ok").put("value", value), Op.Type.OK, 6000, 6001, true);
+            Verdict v = new GCounterWorkload(OPTIONS).check(read.ops);
+            assertEquals(Verdict.Validity.VALID, v.validity(), value + " " + v.details());
+        }
+        for (long value : new long[] {6, 11, 0}) {
+            var read = new History();
+            read.ops.addAll(h.ops);
+            read.op("read", o(), o().put("type", "read_ok").put("value", value), Op.Type.OK, 6000, 6001, true);
+            Verdict v = new GCounterWorkload(OPTIONS).check(read.ops);
+            assertEquals(Verdict.Validity.INVALID, v.validity(), value + " " + v.details());
+            assertTrue(v.findings().getFirst().contains("returned " + value), v.findings().toString());
+        }
+    }
+
+    @Test
+    void gCounterAcceptableValuesAreSubsetSumsNotARange() {
+        var h = new History()
+                .ok("add", o().put("delta", 1), o(), 0, 1)
+                .op("add", o().put("delta", 3), null, Op.Type.INFO, 0, 5000, false)
+                .op("read", o(), o().put("type", "read_ok").put("value", 2), Op.Type.OK, 6000, 6001, true);
+        Verdict v = new GCounterWorkload(OPTIONS).check(h.ops);
+        assertEquals(Verdict.Validity.INVALID, v.validity());
+        assertEquals("[[1,1],[4,4]]", v.details().get("acceptable").toString());
+    }
+
+    @Test
+    void gCounterGeneratorAddsZeroToFourTwiceLessOftenThanItReads() {
+        var w = new GCounterWorkload(OPTIONS);
+        var random = new Random(9);
+        int adds = 0;
+        for (int i = 0; i < 3000; i++) {
+            ObjectNode body = w.next(0, random);
+            if (body.get("type").asText().equals("add")) {
+                adds++;
+                long d = body.get("delta").asLong();
+                assertTrue(d >= 0 && d <= 4, "delta " + d);
+            }
+        }
+        assertTrue(adds > 850 && adds < 1150, "a third adds: " + adds);
+    }
+}
