@@ -25,33 +25,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Challenges 6a, 6b and 6c with one node program. Each node holds a full replica: a
+ * Challenges 6a, 6b and 6c with one node program. Each node holds a full replica. A
  * transaction runs whole on the node that received it, under the replica's lock, so its
  * reads see its own earlier writes and nothing else sees it halfway. It is stamped with
  * a Lamport clock (counter, node id), and its last write to each key becomes a version
- * carrying that stamp. Versions go to every peer in one batch per peer per tick, resent
- * until the peer acknowledges them (a partition only delays them); a replica keeps, per
- * key, the version with the highest stamp, which makes applying a batch idempotent and
- * order-free, so every replica ends with the same newest version of every key.
+ * carrying that stamp. A replica keeps, per key, the version with the highest stamp:
+ * applying versions is then idempotent and order-free, so every replica ends with the
+ * same newest version of every key however batches are delayed, repeated or reordered.
+ * Each node sends its own versions straight to every peer (nothing is forwarded), all
+ * that is pending for a peer in one batch per tick, one batch in flight per peer, until
+ * the peer acknowledges it: a partition costs one resend per ack timeout, and newer
+ * versions of a key replace older ones still waiting, so a batch never grows beyond the
+ * keys written since the last acknowledgement.
  *
- * <p>Why no anomaly can occur. The checker (Elle, given writes-follow-reads only, as
- * Maelstrom runs it) infers T1 wr→ T2 when T2 read the value T1 last wrote to a key,
- * and T1 ww→ T2 when T2 read T1's value of a key and then overwrote it. Both need T2 to
- * have seen T1's version, which it can only do after T1 ran and its version reached
- * T2's node; applying a version lifts the clock to its stamp, so T2's stamp is above
- * T1's. Every edge therefore climbs the stamp order, and there is no cycle: no G0, no
- * G1c, and no cyclic version order either (a version read and then overwritten has the
- * lower stamp, so last-writer-wins agrees with every order the checker infers). G1b
- * needs a value its transaction overwrote, but only a transaction's last write per key
- * outlives its lock or leaves the node. G1a needs a failed transaction, and none ever
- * fails: the node never waits for another, and concurrent writers of a key are not a
- * conflict to refuse but two versions that the stamps order after the fact. Read
- * committed allows that lost update; what it forbids is reading uncommitted or
- * intermediate state and dependency cycles, and neither can happen. Process order, were
- * it checked, would hold too: a client talks to one node, whose clock exceeds every
- * stamp it holds, so each transaction's writes outrank what that client saw before.
- * What this does not give is real-time order across nodes (a read elsewhere may be
- * stale until a batch arrives): that is the price of total availability.
+ * <p>Why no anomaly can occur. The checker (Elle, given only writes-follow-reads, as
+ * Maelstrom runs it) infers T1 wr→ T2 when T2 read the value T1 last wrote to a key, and
+ * T1 ww→ T2 when T2 read T1's value of a key and then overwrote it; the initial nil,
+ * which no transaction wrote, adds only anti-dependencies, which these models ignore.
+ * Both edges need T2 to have seen T1's version, which it can only do after T1 ran and
+ * its version reached T2's node; applying a version lifts the clock to its stamp, so
+ * T2's stamp is above T1's. Every edge climbs the stamp order, so there is no cycle: no
+ * G0, no G1c, and no cyclic version order either, since a version read and then
+ * overwritten has the lower stamp and last-writer-wins agrees with every order the
+ * checker infers. G1b needs a value its own transaction overwrote, but only a
+ * transaction's last write per key outlives its lock or leaves the node. G1a needs a
+ * failed transaction, and none fails: a node never waits for another, and concurrent
+ * writers of a key are no conflict to refuse, just two versions the stamps order after
+ * the fact. Read committed allows that lost update; it forbids reading uncommitted or
+ * intermediate state and dependency cycles, which cannot happen here. Process order,
+ * were it checked, would hold too: a client talks to one node, whose clock is past every
+ * stamp it holds, so each transaction's writes outrank all its client saw before (its
+ * reads see its own writes). Real-time order across nodes is what this does not give:
+ * a read elsewhere is stale until the batch arrives, the price of total availability.
  */
 @Command(name = "txn", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 6a-6c: totally available read-committed transactions.")
@@ -101,7 +106,7 @@ class txn implements Runnable {
         static final Comparator<Version> STAMP_ORDER = Comparator.comparingLong(Version::clock).thenComparing(Version::node);
 
         boolean newerThan(Version other) {
-            return other == null || STAMP_ORDER.compare(this, other) > 0;
+            return STAMP_ORDER.compare(this, other) > 0;
         }
     }
 
@@ -145,7 +150,7 @@ class txn implements Runnable {
             }
         }
 
-        synchronized List<Version> unacked(String peer) {
+        synchronized List<Version> pendingFor(String peer) {
             return List.copyOf(unacked.getOrDefault(peer, Map.of()).values());
         }
 
@@ -175,8 +180,10 @@ class txn implements Runnable {
         // One batch in flight per peer: a partitioned peer costs one message per ack timeout.
         node.every(Duration.ofMillis(replicateMillis), () -> {
             for (String peer : node.peers()) {
-                List<Version> batch = replica.unacked(peer);
-                if (batch.isEmpty() || !awaitingAck.add(peer)) continue;
+                if (awaitingAck.contains(peer)) continue;
+                List<Version> batch = replica.pendingFor(peer);
+                if (batch.isEmpty()) continue;
+                awaitingAck.add(peer);
                 node.rpc(peer, new Replicate(batch), ReplicateOk.class, Duration.ofMillis(ackTimeoutMillis))
                         .whenComplete((ok, error) -> {
                             if (error == null) replica.acknowledged(peer, batch);
