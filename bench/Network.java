@@ -1,6 +1,9 @@
 package bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -26,16 +29,30 @@ public final class Network implements AutoCloseable {
     public interface Endpoint {
         /** Takes one message; called from the delivery thread, must not block. */
         void deliver(Message message);
+
+        /**
+         * Whether this endpoint only needs {@link Message#toLine()}: then a line a node
+         * printed is passed on as it is, never parsed into a tree nor written again,
+         * which is most of what the bench would otherwise spend per message.
+         */
+        default boolean takesLines() {
+            return false;
+        }
     }
 
     /**
      * One message as delivered. {@code id} is the network's own sequence number, which
-     * Maelstrom also adds to the message a node reads.
+     * Maelstrom also adds to the message a node reads. Exactly one of {@code body} and
+     * {@code line} is set: {@code line} is the sender's own line, kept for endpoints
+     * that {@linkplain Endpoint#takesLines take lines}.
      */
-    public record Message(long id, String src, String dest, ObjectNode body) {
+    public record Message(long id, String src, String dest, ObjectNode body, String line) {
 
         /** The line a node reads on stdin. */
         public String toLine() {
+            if (line != null) {
+                return "{\"id\":" + id + "," + line.substring(line.indexOf('{') + 1);
+            }
             ObjectNode wire = Json.object();
             wire.put("id", id).put("src", src).put("dest", dest).set("body", body);
             return wire.toString();
@@ -134,7 +151,20 @@ public final class Network implements AutoCloseable {
      * @return whether the message was accepted (it may still be dropped by a partition)
      */
     public boolean send(String src, String dest, ObjectNode body) {
-        if (!endpoints.containsKey(src) || !endpoints.containsKey(dest)) {
+        return route(src, dest, body, null);
+    }
+
+    /**
+     * Sends a message a node printed as {@code line}, already checked to be a
+     * well-formed message without an "id" of its own; as {@link #send} otherwise.
+     */
+    public boolean forward(String src, String dest, String line) {
+        return route(src, dest, null, line);
+    }
+
+    private boolean route(String src, String dest, ObjectNode body, String line) {
+        Endpoint target = endpoints.get(dest);
+        if (!endpoints.containsKey(src) || target == null) {
             return false;
         }
         boolean client = isClient(src) || isClient(dest);
@@ -145,9 +175,22 @@ public final class Network implements AutoCloseable {
         if (cut != null && cut.contains(src)) {
             return true;
         }
+        if (line != null && !target.takesLines()) {
+            body = bodyOf(line);
+            line = null;
+        }
         long delay = client ? 0 : latency.drawNanos();
-        queue.add(new Envelope(System.nanoTime() + delay, new Message(nextId.getAndIncrement(), src, dest, body)));
+        queue.add(new Envelope(System.nanoTime() + delay, new Message(nextId.getAndIncrement(), src, dest, body, line)));
         return true;
+    }
+
+    private static ObjectNode bodyOf(String line) {
+        try {
+            JsonNode body = Json.MAPPER.readTree(line).get("body");
+            return body instanceof ObjectNode o ? o : Json.object();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a line checked before cannot fail to parse", e);
+        }
     }
 
     /** Applies a grudge: for each receiver, the senders whose messages it drops. */

@@ -1,5 +1,7 @@
 package bench;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
@@ -7,6 +9,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +34,6 @@ public final class NodeProcess implements Network.Endpoint {
 
     /** How many of the last stdout and stderr lines are kept for reports. */
     static final int TAIL = 20;
-    private static final Set<String> MESSAGE_KEYS = Set.of("src", "dest", "body", "id");
 
     private final String id;
     private final Process process;
@@ -87,6 +87,11 @@ public final class NodeProcess implements Network.Endpoint {
         inbox.add(message);
     }
 
+    @Override
+    public boolean takesLines() {
+        return true;
+    }
+
     private void writeLoop() {
         try (Writer w = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8))) {
             while (true) {
@@ -118,23 +123,21 @@ public final class NodeProcess implements Network.Endpoint {
     }
 
     private void route(String line) {
-        String why;
-        ObjectNode body = null;
-        String src = null, dest = null;
+        Header header;
         try {
-            JsonNode m = Json.MAPPER.readTree(line);
-            why = malformed(m);
-            if (why == null) {
-                src = m.get("src").asText();
-                dest = m.get("dest").asText();
-                JsonNode b = m.get("body");
-                body = b.isObject() ? (ObjectNode) b : Json.object();
-            }
+            header = Header.read(line);
         } catch (IOException e) {
-            why = "not JSON";
+            header = new Header(null, null, false, "not JSON");
         }
-        if (why == null && !network.send(src, dest, body)) {
-            why = network.knows(src) ? "unknown destination " + dest : "unknown source " + src;
+        String why = header.malformed();
+        if (why == null) {
+            boolean sent = header.hasId()
+                    // The message's own id would clash with the one the network adds.
+                    ? network.send(header.src(), header.dest(), bodyOf(line))
+                    : network.forward(header.src(), header.dest(), line);
+            if (!sent) {
+                why = network.knows(header.src()) ? "unknown destination " + header.dest() : "unknown source " + header.src();
+            }
         }
         if (why != null) {
             outputDead = true;
@@ -143,27 +146,81 @@ public final class NodeProcess implements Network.Endpoint {
         }
     }
 
-    /** Why a parsed line is not a Maelstrom message, or null when it is one. */
-    public static String malformed(JsonNode m) {
-        if (m == null || !m.isObject()) {
-            return "not a JSON object";
+    private static ObjectNode bodyOf(String line) {
+        try {
+            JsonNode body = Json.MAPPER.readTree(line).get("body");
+            return body instanceof ObjectNode o ? o : Json.object();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a line checked before cannot fail to parse", e);
         }
-        for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!MESSAGE_KEYS.contains(k)) {
-                return "unexpected key " + k;
+    }
+
+    /**
+     * What the network needs from a line a node printed, read with the streaming parser:
+     * the body is checked to be well-formed JSON but not built into a tree.
+     *
+     * @param src       the sender named in the line
+     * @param dest      the receiver named in the line
+     * @param hasId     whether the line carries an "id" of its own
+     * @param malformed why the line is not a Maelstrom message, or null when it is one
+     */
+    public record Header(String src, String dest, boolean hasId, String malformed) {
+
+        private static Header bad(String why) {
+            return new Header(null, null, false, why);
+        }
+
+        /**
+         * Reads and checks a line as Maelstrom does: a JSON object with string src and
+         * dest, an object (or null) body, an optional integer id, and nothing else.
+         *
+         * @throws IOException when the line is not JSON
+         */
+        public static Header read(String line) throws IOException {
+            try (JsonParser p = Json.MAPPER.getFactory().createParser(line)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return bad("not a JSON object");
+                }
+                String src = null, dest = null;
+                boolean body = false, id = false;
+                for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (name) {
+                        case "src", "dest" -> {
+                            if (value != JsonToken.VALUE_STRING) {
+                                return bad("src and dest must be strings");
+                            }
+                            if (name.equals("src")) {
+                                src = p.getText();
+                            } else {
+                                dest = p.getText();
+                            }
+                        }
+                        case "body" -> {
+                            if (value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL) {
+                                return bad("body must be an object");
+                            }
+                            p.skipChildren();
+                            body = true;
+                        }
+                        case "id" -> {
+                            if (value != JsonToken.VALUE_NUMBER_INT) {
+                                return bad("id must be an integer");
+                            }
+                            id = true;
+                        }
+                        default -> {
+                            return bad("unexpected key " + name);
+                        }
+                    }
+                }
+                if (src == null || dest == null || !body) {
+                    return bad("src, dest and body are required");
+                }
+                return new Header(src, dest, id, null);
             }
         }
-        if (!m.path("src").isTextual() || !m.path("dest").isTextual()) {
-            return "src and dest must be strings";
-        }
-        if (!m.has("body") || !(m.get("body").isObject() || m.get("body").isNull())) {
-            return "body must be an object";
-        }
-        if (m.has("id") && !m.get("id").isIntegralNumber()) {
-            return "id must be an integer";
-        }
-        return null;
     }
 
     private void logLoop() {

@@ -244,21 +244,28 @@ public final class Runner {
                     sleepNanos(Math.min(next, end) - now);
                     continue;
                 }
-                Worker worker = poll(free, end - now);
+                // Jepsen's stagger: the next op is due a random 0..2/rate after this one was
+                // due, or after a thread came free when none was; planned times, so that
+                // sleeping late does not slow the rate down.
+                Worker worker = free.poll();
+                long issued = next;
                 if (worker == null) {
-                    break;
+                    worker = poll(free, end - now);
+                    if (worker == null) {
+                        break;
+                    }
+                    issued = System.nanoTime();
                 }
-                // Jepsen's stagger: the next op is due a random 0..2/rate after this one.
-                long issued = Math.max(next, System.nanoTime());
                 next = issued + (long) (opsRandom.nextDouble() * gap);
-                ObjectNode body = guarded(() -> workload.next(worker.process, opsRandom));
+                Worker chosen = worker;
+                ObjectNode body = guarded(() -> workload.next(chosen.process, opsRandom));
                 if (body == null) {
-                    free.add(worker);
+                    free.add(chosen);
                     continue;
                 }
                 Thread.ofVirtual().start(() -> {
-                    worker.perform(body, false);
-                    free.add(worker);
+                    chosen.perform(body, false);
+                    free.add(chosen);
                 });
             }
         } else {
