@@ -1,0 +1,71 @@
+package tests.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.Challenges;
+import bench.Json;
+import bench.Network;
+import bench.Options;
+import bench.Results;
+import bench.Verdict;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Presets: the official flags, overridable, and each part's criteria judged on results. */
+class ChallengesTest {
+
+    @Test
+    void presetFlagsComeFirstSoExplicitFlagsWinAndTheSolutionIsTheDefaultBin() {
+        String[] expanded = Challenges.expand(new String[] {"test", "--challenge", "3d", "--nemesis", "partition",
+                "--time-limit", "5"});
+        List<String> args = List.of(expanded);
+        assertEquals(List.of("test", "-w", "broadcast"), args.subList(0, 3));
+        assertTrue(args.indexOf("--time-limit") < args.lastIndexOf("--time-limit"), "ours after the preset's: " + args);
+        assertEquals("5", args.get(args.lastIndexOf("--time-limit") + 1));
+        assertEquals("broadcast", args.get(args.indexOf("./maelstrom.sh") + 1));
+        assertTrue(args.containsAll(List.of("--node-count", "25", "--rate", "100", "--latency", "100")));
+
+        List<String> own = List.of(Challenges.expand(new String[] {"test", "--challenge", "1", "--bin", "./x.sh"}));
+        assertFalse(own.contains("./maelstrom.sh"), "an explicit --bin replaces the default");
+
+        String[] plain = {"test", "-w", "echo", "--bin", "x"};
+        assertArrayEquals(plain, Challenges.expand(plain));
+    }
+
+    static Results results(Verdict.Validity validity, long servers, long ops, long median, long max) {
+        var options = new Options("broadcast", Path.of("/bin/true"), List.of(), 25, 20, 100, 100,
+                Options.LatencyDist.CONSTANT, "grid", false, 10, 25, null, 10, 1, Path.of("/tmp"), List.of(), 4, 16, null);
+        var details = Json.object();
+        details.putObject("stable-latencies").put("0.5", median).put("1", max);
+        var net = new Network.Stats(new Network.Counts(servers + 2 * ops, 0, servers + 2 * ops),
+                new Network.Counts(2 * ops, 0, 2 * ops), new Network.Counts(servers, 0, servers));
+        return new Results(options, validity, new Verdict(validity, details, List.of()), ops, ops, 0, 0, 1, true, net,
+                List.of(), List.of(), 1, servers, 10);
+    }
+
+    @Test
+    void part3dJudgesMessagesPerOpAndStableLatencies() {
+        var part = Challenges.get("3d");
+        var good = results(Verdict.Validity.VALID, 2900, 100, 399, 599);
+        assertTrue(part.criteria().stream().allMatch(c -> c.pass(good)));
+        var chatty = results(Verdict.Validity.VALID, 3000, 100, 100, 100);
+        assertEquals(List.of("servers msgs-per-op < 30"),
+                part.criteria().stream().filter(c -> !c.pass(chatty)).map(Challenges.Criterion::name).toList());
+        var slow = results(Verdict.Validity.VALID, 100, 100, 400, 600);
+        assertEquals(2, part.criteria().stream().filter(c -> !c.pass(slow)).count());
+        var lossy = results(Verdict.Validity.INVALID, 100, 100, 1, 1);
+        assertFalse(part.criteria().getFirst().pass(lossy));
+        assertEquals(30.0, Challenges.get("3e").criteria().get(1).value(chatty));
+    }
+
+    @Test
+    void everyPartOneToFourHasAPreset() {
+        for (String part : List.of("1", "2", "3a", "3b", "3c", "3d", "3e", "4")) {
+            assertTrue(Challenges.parts().contains(part), part);
+        }
+    }
+}
