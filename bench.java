@@ -100,7 +100,7 @@ class BenchCommand {
         }
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             Options options;
             Workload workload;
             Challenges.Challenge preset = null;
@@ -118,8 +118,14 @@ class BenchCommand {
                 return USAGE;
             }
             System.err.printf("[bench] seed %d; results in %s%n", options.seed(), options.runDir());
-            Results results = Runner.run(options, workload, System.err);
-            results.write();
+            Results results;
+            try {
+                results = Runner.run(options, workload, System.err);
+                results.write();
+            } catch (IOException e) {
+                System.err.println("bench: cannot write the run's folder: " + e.getMessage());
+                return USAGE;
+            }
             linkLatest(options.runDir());
             results.print(System.out);
             if (preset == null) {
@@ -137,7 +143,7 @@ class BenchCommand {
             return all ? 0 : results.validity() == Verdict.Validity.UNKNOWN ? 2 : 1;
         }
 
-        private Options options() throws IOException {
+        private Options options() {
             if (workload == null || bin == null) {
                 throw new IllegalArgumentException("needs -w WORKLOAD and --bin PROGRAM (or --challenge PART)");
             }

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Runs one test the way Maelstrom does: start every node at once, init them, let the
@@ -333,10 +334,18 @@ public final class Runner {
         }
     }
 
-    /** Calls into the workload under its lock: the bench never calls it from two threads at once. */
-    private <T> T guarded(java.util.function.Supplier<T> call) {
+    /**
+     * Calls into the workload under its lock: the bench never calls it from two threads
+     * at once. A workload that throws is reported and treated as having nothing to ask.
+     */
+    private <T> T guarded(Supplier<T> call) {
         synchronized (workload) {
-            return call.get();
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                runProblems.add("the workload failed: " + e);
+                return null;
+            }
         }
     }
 
