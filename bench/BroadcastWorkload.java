@@ -32,6 +32,7 @@ public final class BroadcastWorkload implements Workload {
     public BroadcastWorkload(Options options) {
         this.topology = options.topology();
         this.concurrency = options.concurrency();
+        // Fails now, before any node starts, on a topology name that does not exist.
         Topology.of(topology, List.of());
     }
 

@@ -30,11 +30,6 @@ public final class Json {
         return object().put("type", type);
     }
 
-    /** The text of a JSON value on one line; never throws. */
-    public static String text(JsonNode node) {
-        return node == null ? "null" : node.toString();
-    }
-
     /**
      * The value with every integer as a long, so that equal integers are equal JSON
      * values whether they were parsed or built in code with an int.

@@ -274,11 +274,6 @@ public final class NodeProcess implements Network.Endpoint {
         }
     }
 
-    /** Whether the process is still running. */
-    public boolean alive() {
-        return process.isAlive();
-    }
-
     /** CPU time the node's process tree used, as measured when it was stopped. */
     public Duration cpu() {
         return cpu;

@@ -64,9 +64,11 @@ public final class Runner {
     }
 
     /**
-     * Runs a test and writes its results into {@code options.runDir()}.
+     * Runs a test; the nodes' logs go into {@code options.runDir()}, and the caller
+     * decides where the results go ({@link Results#write()}).
      *
      * @param log where progress lines go
+     * @throws IOException when the run's folder cannot be made
      */
     public static Results run(Options options, Workload workload, PrintStream log) throws IOException {
         Runner runner = new Runner(options, workload, log);
@@ -85,9 +87,12 @@ public final class Runner {
             setup();
             mainPhase();
             if (workload.hasFinalPhase()) {
-                network.heal();
-                nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "stop-partition", null, Map.of()));
-                log.printf("[bench] healed; quiet for %.1f s, then final requests%n", options.quietPeriod());
+                if (options.partition()) {
+                    network.heal();
+                    nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "stop-partition", null, Map.of()));
+                }
+                log.printf("[bench] %squiet for %.1f s, then final requests%n", options.partition() ? "healed; " : "",
+                        options.quietPeriod());
                 sleepNanos((long) (options.quietPeriod() * 1e9));
                 finalPhase();
             }
