@@ -75,19 +75,26 @@ build() {
   cp=$("$root/jbang" --quiet info classpath "$script")
   [ -x "$jdk/bin/java" ] && [ -n "$main" ] && [ -n "$cp" ] || { echo "[maelstrom.sh] could not build $script" >&2; exit 1; }
   tmp=$(mktemp -d "$dir/tmp.XXXXXX")
-  # Training: init, an unknown request and the broadcast workload's requests (unknown
-  # to most scripts, answered with error 10), answered; then stdin closes and the JVM
-  # exits normally, writing the cache. The broadcast requests put Jackson's record
-  # binding into the cache: without it, 25 nodes binding their first records at once
-  # on two cores answer topology after the client's 5 s.
-  printf '%s\n' \
-    '{"src":"c0","dest":"n0","body":{"type":"init","node_id":"n0","node_ids":["n0","n1"],"msg_id":1}}' \
-    '{"src":"c1","dest":"n0","body":{"type":"training","msg_id":2}}' \
-    '{"src":"c1","dest":"n0","body":{"type":"topology","topology":{"n0":["n1"],"n1":["n0"]},"msg_id":3}}' \
-    '{"src":"c1","dest":"n0","body":{"type":"broadcast","message":0,"msg_id":4}}' \
-    '{"src":"c1","dest":"n0","body":{"type":"read","msg_id":5}}' |
-    (cd "$tmp" && "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp/app.aot" -cp "$cp" "$main" \
-      >/dev/null 2>"$tmp/training.log") || true
+  # Training: init, then one request of every workload (a script answers those it
+  # does not handle with error 10), then stdin closes and the JVM exits normally,
+  # writing the cache. The requests put Jackson's record binding into the cache:
+  # without it, 25 nodes binding their first records at once on two cores answer
+  # the first requests after the client's 5 s.
+  (cd "$tmp" && "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp/app.aot" -cp "$cp" "$main" \
+    >/dev/null 2>"$tmp/training.log") <<'TRAINING' || true
+{"src":"c0","dest":"n0","body":{"type":"init","node_id":"n0","node_ids":["n0","n1"],"msg_id":1}}
+{"src":"c1","dest":"n0","body":{"type":"echo","echo":"training","msg_id":2}}
+{"src":"c1","dest":"n0","body":{"type":"generate","msg_id":3}}
+{"src":"c1","dest":"n0","body":{"type":"topology","topology":{"n0":["n1"],"n1":["n0"]},"msg_id":4}}
+{"src":"c1","dest":"n0","body":{"type":"broadcast","message":0,"msg_id":5}}
+{"src":"c1","dest":"n0","body":{"type":"read","msg_id":6}}
+{"src":"c1","dest":"n0","body":{"type":"add","delta":1,"msg_id":7}}
+{"src":"c1","dest":"n0","body":{"type":"send","key":"k","msg":1,"msg_id":8}}
+{"src":"c1","dest":"n0","body":{"type":"poll","offsets":{"k":0},"msg_id":9}}
+{"src":"c1","dest":"n0","body":{"type":"commit_offsets","offsets":{"k":0},"msg_id":10}}
+{"src":"c1","dest":"n0","body":{"type":"list_committed_offsets","keys":["k"],"msg_id":11}}
+{"src":"c1","dest":"n0","body":{"type":"txn","txn":[["r",1,null],["w",1,1]],"msg_id":12}}
+TRAINING
   [ -s "$tmp/app.aot" ] || { cat "$tmp/training.log" >&2; echo "[maelstrom.sh] no AOT cache for $script" >&2; exit 1; }
   mv "$tmp/app.aot" "$dir/app.aot"
   rm -rf "$tmp"
