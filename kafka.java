@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,6 +105,8 @@ class kafka implements Runnable {
     /** Every log this node holds, owned or copied, its committed offsets and its peers' progress, under one lock. */
     static final class Logs {
         private final Map<String, List<JsonNode>> logs = new HashMap<>();
+        /** The keys this node owns that it has appended to. */
+        private final Set<String> owned = new HashSet<>();
         private final Map<String, Long> committed = new HashMap<>();
         /** peer → key → how much of the key's log the peer has confirmed holding. */
         private final Map<String, Map<String, Long>> confirmed = new HashMap<>();
@@ -114,6 +117,7 @@ class kafka implements Runnable {
 
         /** Appends to a log this node owns and returns the message's offset. */
         synchronized long append(String key, JsonNode msg) {
+            owned.add(key);
             List<JsonNode> log = log(key);
             log.add(msg);
             return log.size() - 1;
@@ -131,8 +135,8 @@ class kafka implements Runnable {
             return out;
         }
 
-        /** What {@code peer} has not confirmed of the logs in {@code owned}. */
-        synchronized Map<String, Chunk> unconfirmed(String peer, Set<String> owned) {
+        /** What {@code peer} has not confirmed of the logs this node owns. */
+        synchronized Map<String, Chunk> unconfirmed(String peer) {
             Map<String, Long> held = confirmed.getOrDefault(peer, Map.of());
             var out = new HashMap<String, Chunk>();
             for (String key : owned) {
@@ -173,8 +177,6 @@ class kafka implements Runnable {
     }
 
     private final Logs logs = new Logs();
-    /** The keys this node owns that it has appended to. */
-    private final Set<String> owned = ConcurrentHashMap.newKeySet();
     /** Sends waiting to be forwarded, by owner; the first one's handler sends the batch. Guarded by itself. */
     private final Map<String, List<Request<Send>>> outbox = new HashMap<>();
     private final Set<String> replicating = ConcurrentHashMap.newKeySet();
@@ -190,13 +192,13 @@ class kafka implements Runnable {
         node.handle(Send.class, request -> {
             String owner = owner(request.body().key());
             if (owner.equals(node.id())) {
-                request.reply(new SendOk(append(request.body())));
+                request.reply(new SendOk(logs.append(request.body().key(), request.body().msg())));
             } else {
                 forward(owner, request);
             }
         });
         node.handle(Forward.class, request ->
-                request.reply(new ForwardOk(request.body().sends().stream().map(this::append).toList())));
+                request.reply(new ForwardOk(request.body().sends().stream().map(s -> logs.append(s.key(), s.msg())).toList())));
         node.handle(Poll.class, request -> request.reply(new PollOk(logs.read(request.body().offsets()))));
         node.handle(CommitOffsets.class, request -> {
             logs.commit(request.body().offsets());
@@ -207,8 +209,12 @@ class kafka implements Runnable {
             List<String> keys = request.body().keys();
             var highest = new HashMap<>(logs.committed(keys));
             for (String peer : node.peers()) {
-                node.syncRpc(peer, new LocalCommits(keys), LocalCommitsOk.class, timeout()).offsets()
-                        .forEach((key, offset) -> highest.merge(key, offset, Math::max));
+                try {
+                    node.syncRpc(peer, new LocalCommits(keys), LocalCommitsOk.class, timeout()).offsets()
+                            .forEach((key, offset) -> highest.merge(key, offset, Math::max));
+                } catch (RpcError e) { // a list changes nothing: failing it is definite
+                    throw new RpcError(RpcError.TEMPORARILY_UNAVAILABLE, peer + " did not say what it committed: " + e.text());
+                }
             }
             request.reply(new ListCommittedOffsetsOk(highest));
         });
@@ -216,7 +222,7 @@ class kafka implements Runnable {
         // One copy in flight per peer: a partitioned peer costs a message per timeout, and is caught up after.
         node.every(Duration.ofMillis(replicateMillis), () -> {
             for (String peer : node.peers()) {
-                Map<String, Chunk> chunks = logs.unconfirmed(peer, owned);
+                Map<String, Chunk> chunks = logs.unconfirmed(peer);
                 if (chunks.isEmpty() || !replicating.add(peer)) continue;
                 node.rpc(peer, new Replicate(chunks), ReplicateOk.class, timeout()).whenComplete((ok, error) -> {
                     if (error == null) logs.confirm(peer, ok.lengths());
@@ -231,11 +237,6 @@ class kafka implements Runnable {
     private String owner(String key) {
         List<String> ids = node.nodeIds();
         return ids.get(Math.floorMod(key.hashCode(), ids.size()));
-    }
-
-    private long append(Send send) {
-        owned.add(send.key());
-        return logs.append(send.key(), send.msg());
     }
 
     /** Queues a send for its owner; the first send queued waits for others, then forwards them all. */
