@@ -35,15 +35,21 @@ import org.junit.jupiter.api.Test;
  * shorter run and faster partitions. Besides the checker's verdict and total
  * availability, each run ends with a final read of every written key on every node
  * (after healing and a short quiet period), which must agree across nodes: the
- * checker alone never sees whether writes reached the other replicas.
+ * checker alone never sees whether writes reached the other replicas. Each run prints
+ * its servers msgs-per-op and latency quantiles; to measure at full length (20 s, the
+ * official 10 s nemesis interval, Maelstrom's 10 s quiet period) with another seed:
+ *
+ * <pre>./jbang -Dtxn.official=true -Dtxn.seed=2 tests.java --select '.*TxnTest'</pre>
  */
 class TxnTest {
 
     static final Path ROOT = Path.of("").toAbsolutePath();
-    static final double TIME_LIMIT = 6;
-    static final double NEMESIS_INTERVAL = 1;
+    static final boolean OFFICIAL = Boolean.getBoolean("txn.official");
+    static final long SEED = Long.getLong("txn.seed", 1);
+    static final double TIME_LIMIT = OFFICIAL ? 20 : 6;
+    static final double NEMESIS_INTERVAL = OFFICIAL ? 10 : 1;
     /** Longer than txn.java's ack timeout and a tick: a batch the last partition dropped has been resent. */
-    static final double QUIET_PERIOD = 2;
+    static final double QUIET_PERIOD = OFFICIAL ? 10 : 2;
     /** Far above what batching costs (about 0.05), far below one message per transaction. */
     static final double MAX_SERVERS_MSGS_PER_OP = 0.5;
 
@@ -75,13 +81,13 @@ class TxnTest {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
         var options = new Options("txn-rw-register", ROOT.resolve("maelstrom.sh").toRealPath(), List.of("txn-rw-register"),
                 nodeCount, TIME_LIMIT, 1000, 0, Options.LatencyDist.CONSTANT, "grid", partition, NEMESIS_INTERVAL,
-                2 * nodeCount, "total", QUIET_PERIOD, 1, ROOT.resolve("store/tests/txn-" + part + "/" + stamp),
+                2 * nodeCount, "total", QUIET_PERIOD, SEED, ROOT.resolve("store/tests/txn-" + part + "/" + stamp),
                 List.of(model), 4, 16, null);
         Files.createDirectories(options.runDir());
         Results results = Runner.run(options, observed, System.err);
         results.write();
-        System.out.printf("%s: %d ok of %d, servers msgs-per-op %.3f, latency ms %s%n", part, results.okCount(),
-                results.opCount(), results.serversMsgsPerOp(), observed.latencyQuantiles());
+        System.out.printf("%s seed %d: %d ok of %d, servers msgs-per-op %.3f, latency ms %s%n", part, SEED,
+                results.okCount(), results.opCount(), results.serversMsgsPerOp(), observed.latencyQuantiles());
 
         Verdict verdict = results.verdict();
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> "findings " + (verdict == null ? "none"
