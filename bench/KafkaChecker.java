@@ -445,16 +445,15 @@ final class KafkaChecker {
      * an ok send or poll of a later offset). Consumers start at -1 on the keys they poll.
      */
     private ObjectNode worstRealtimeLag() {
-        // key → index o+1 → the first completion time at which an offset ≥ o was known to exist
-        var expired = new HashMap<String, List<Long>>();
+        // Per key, offset → the first completion time at which that offset was known to exist, kept
+        // only where no higher offset was known earlier: a staircase (offsets and times both rise), so
+        // the first entry at or above an offset gives the earliest time anything from there existed.
+        // Jepsen keeps a vector indexed by offset; a map stays small when offsets are sparse.
+        var known = new HashMap<String, TreeMap<Long, Long>>();
         events.stream().filter(e -> e.op().ok()).sorted(Comparator.comparingLong(e -> e.op().completedAt()))
                 .forEach(e -> maxOffsets(e).forEach((key, offset) -> {
-                    List<Long> times = expired.computeIfAbsent(key, k -> new ArrayList<>());
-                    for (long i = offset; i >= 0; i--) {
-                        while (times.size() <= i) times.add(null);
-                        if (times.get((int) i) != null) break;
-                        times.set((int) i, e.op().completedAt());
-                    }
+                    TreeMap<Long, Long> stairs = known.computeIfAbsent(key, k -> new TreeMap<>());
+                    if (stairs.ceilingKey(offset) == null) stairs.put(offset, e.op().completedAt());
                 }));
         ObjectNode worst = TxnOps.JSON.objectNode();
         long worstLag = -1;
@@ -470,10 +469,10 @@ final class KafkaChecker {
                 p.op().request().path("offsets").fieldNames().forEachRemaining(k -> position.putIfAbsent(k, -1L));
                 maxOffsets(p).forEach((k, o) -> position.merge(k, o, Math::max));
                 for (var entry : position.entrySet()) {
-                    List<Long> times = expired.getOrDefault(entry.getKey(), List.of());
-                    int i = (int) (entry.getValue() + 1);
-                    if (i >= times.size() || times.get(i) == null) continue;
-                    long lag = Math.max(0, p.op().invokedAt() - times.get(i));
+                    // When did the consumer's position stop being the end of the log?
+                    var next = known.getOrDefault(entry.getKey(), new TreeMap<>()).ceilingEntry(entry.getValue() + 1);
+                    if (next == null) continue;
+                    long lag = Math.max(0, p.op().invokedAt() - next.getValue());
                     if (lag > worstLag) {
                         worstLag = lag;
                         worst.put("time_s", TxnOps.seconds(p.op().invokedAt()));

@@ -2,6 +2,7 @@ package bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public final class KafkaWorkload implements Workload {
     /** Maelstrom's chance of an assign instead of the next send or poll. */
     private static final double ASSIGN_P = 1.0 / 64;
     /** Maelstrom clips the final polls to this, in case the node lost messages. */
-    private static final long FINAL_LIMIT_NANOS = 10_000_000_000L;
+    private static final Duration MAELSTROM_FINAL_LIMIT = Duration.ofSeconds(10);
 
     /** One client's consumer state. */
     private static final class Client {
@@ -49,6 +50,7 @@ public final class KafkaWorkload implements Workload {
     }
 
     private final TxnKeyPool pool;
+    private final long finalLimitNanos;
     private final Map<Integer, Client> clients = new HashMap<>();
     private final Map<Integer, Client> finalClients = new HashMap<>();
     /** The op drawn but deferred by an assign; Maelstrom's generator offers it again next. */
@@ -65,7 +67,16 @@ public final class KafkaWorkload implements Workload {
      * @param maxWritesPerKey messages per key before moving to a fresh key (Maelstrom's default 16)
      */
     public KafkaWorkload(Integer keyCount, int maxWritesPerKey) {
+        this(keyCount, maxWritesPerKey, MAELSTROM_FINAL_LIMIT);
+    }
+
+    /**
+     * As Maelstrom's, but with the final polls clipped to {@code finalLimit} instead of 10 s:
+     * tests of nodes that lose messages need not wait for polls that can never catch up.
+     */
+    public KafkaWorkload(Integer keyCount, int maxWritesPerKey, Duration finalLimit) {
         this.pool = new TxnKeyPool(keyCount, maxWritesPerKey);
+        this.finalLimitNanos = finalLimit.toNanos();
     }
 
     @Override
@@ -103,7 +114,7 @@ public final class KafkaWorkload implements Workload {
             return c;
         });
         if (client.owed != null) return pay(client);
-        if (client.targets.isEmpty() || System.nanoTime() - finalStart > FINAL_LIMIT_NANOS) return null;
+        if (client.targets.isEmpty() || System.nanoTime() - finalStart > finalLimitNanos) return null;
         return poll(client);
     }
 

@@ -1,0 +1,86 @@
+package tests.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.KafkaWorkload;
+import bench.Options;
+import bench.Results;
+import bench.Runner;
+import bench.Verdict;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kafka workload end to end: real node processes from tests/broken/, started by
+ * maelstrom.sh, driven by the bench for a few seconds. The simple log passes on one node;
+ * each broken node is rejected with findings that name the operations.
+ */
+class KafkaBrokenNodesTest {
+
+    static final Path ROOT = Path.of("").toAbsolutePath();
+    static final List<String> NODES = List.of("kafka-simple", "kafka-loses-send", "kafka-reorders-offsets");
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        var command = new ArrayList<>(List.of(ROOT.resolve("maelstrom.sh").toString(), "--prepare"));
+        NODES.forEach(n -> command.add("tests/broken/" + n + ".java"));
+        var build = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertEquals(0, build.waitFor(), "maelstrom.sh --prepare failed");
+    }
+
+    /** Runs a node script under the kafka workload: 5a's flags, shortened. */
+    static Results run(String script, int nodeCount) throws Exception {
+        var options = new Options("kafka", ROOT.resolve("maelstrom.sh").toRealPath(),
+                List.of("tests/broken/" + script + ".java"), nodeCount, 3, 300, 0, Options.LatencyDist.CONSTANT, "grid",
+                false, 10, 2 * nodeCount, null, 0.5, 1, ROOT.resolve("store/tests/" + script + "-" + System.nanoTime()),
+                List.of(), 4, 16, null);
+        Results results = Runner.run(options, new KafkaWorkload(null, 16, Duration.ofSeconds(2)), System.err);
+        results.write();
+        assertTrue(results.problems().isEmpty(), "node problems: " + results.problems());
+        return results;
+    }
+
+    static List<String> findings(Results results, String type) {
+        return results.verdict().findings().stream().filter(f -> f.startsWith(type + ":")).toList();
+    }
+
+    @Test
+    void simpleLogOnOneNodePasses() throws Exception {
+        Results results = run("kafka-simple", 1);
+        assertEquals(Verdict.Validity.VALID, results.validity(), () -> results.verdict().findings().toString());
+        assertTrue(results.okCount() > 100, "ops ok: " + results.okCount());
+    }
+
+    @Test
+    void lostSendIsRejected() throws Exception {
+        Results results = run("kafka-loses-send", 1);
+        assertEquals(Verdict.Validity.INVALID, results.validity());
+        List<String> lost = findings(results, "lost-write");
+        assertTrue(!lost.isEmpty(), () -> results.verdict().findings().toString());
+        assertTrue(lost.getFirst().contains("\"type\":\"send\"") && lost.getFirst().contains("send_ok"), lost.getFirst());
+    }
+
+    @Test
+    void decreasingOffsetsAreRejected() throws Exception {
+        Results results = run("kafka-reorders-offsets", 1);
+        assertEquals(Verdict.Validity.INVALID, results.validity());
+        assertTrue(!findings(results, "nonmonotonic-send").isEmpty(), () -> results.verdict().findings().toString());
+    }
+
+    @Test
+    void twoNodesGivingOneOffsetToDifferentMessagesAreRejected() throws Exception {
+        // The simple log keeps offsets per node: on two nodes both hand out offset 0, 1, ...
+        Results results = run("kafka-simple", 2);
+        assertEquals(Verdict.Validity.INVALID, results.validity());
+        List<String> inconsistent = findings(results, "inconsistent-offsets");
+        assertTrue(!inconsistent.isEmpty(), () -> results.verdict().findings().toString());
+        assertTrue(inconsistent.getFirst().contains("→n0") && inconsistent.getFirst().contains("→n1"),
+                inconsistent.getFirst());
+    }
+}

@@ -1,0 +1,22 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 25
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES ../../lib/*.java kafka-log.java
+//DESCRIPTION A deliberately broken kafka node: acknowledges every fifth send with an offset but never stores it.
+
+import java.util.TreeMap;
+
+/** The in-memory log, except that every fifth message is acknowledged and dropped: a lost write. */
+class KafkaLosesSend {
+    public static void main(String... args) {
+        new KafkaLog() {
+            private long stored;
+
+            @Override
+            void store(TreeMap<Long, Long> log, long offset, long msg) {
+                if (++stored % 5 != 0) log.put(offset, msg);
+            }
+        }.serve();
+    }
+}

@@ -1,0 +1,13 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 25
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES ../../lib/*.java txn-store.java
+//DESCRIPTION Test fixture, not a solution: a correct single-node txn-rw-register store in memory.
+
+/** A test fixture: every transaction runs whole under one lock, which is serializable on a single node. */
+class TxnSimple {
+    public static void main(String... args) {
+        TxnStore.serve((txn, store) -> store.applyAll(txn));
+    }
+}
