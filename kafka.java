@@ -45,8 +45,12 @@ import picocli.CommandLine.Option;
  * offset committed per key, which never decreases. A list asks every other node for
  * its highest and answers with the maximum; so it reflects every commit acknowledged
  * before it began, wherever it landed, and one list never reports less than a list
- * that ended before it began. Commits are frequent and free; lists are rare and cost
- * one round trip per peer.
+ * that ended before it began. Commits are frequent and lists rare, hence this way round.
+ *
+ * <p>Messages between nodes, then: a request and a reply per batch of forwarded sends,
+ * and per peer per {@code --replicate-every} period that brought new messages, and per
+ * peer per list. Polls, however many keys and owners they span, and commits cost none;
+ * nothing uses a key-value service.
  *
  * <p>Partitions. Nothing here trades correctness for availability: a forward or a list
  * that cannot reach its peer fails (a forward that timed out is reported as a timeout,
