@@ -3,7 +3,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/*.java
-//DESCRIPTION Gossip Glomers 6a-6c, txn-rw-register: read-committed transactions, totally available, replicated last-writer-wins.
+//DESCRIPTION Gossip Glomers 6a-6c: totally available read-committed transactions, replicated last-writer-wins.
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -62,10 +62,12 @@ import picocli.CommandLine.Option;
         description = "Gossip Glomers 6a-6c: totally available read-committed transactions.")
 class txn implements Runnable {
 
-    @Option(names = "--replicate-every", description = "Milliseconds between replication batches (default ${DEFAULT-VALUE}).")
+    @Option(names = "--replicate-every",
+            description = "Milliseconds between replication batches (default ${DEFAULT-VALUE}).")
     long replicateMillis = 100;
 
-    @Option(names = "--ack-timeout", description = "Milliseconds to wait for a batch's acknowledgement before resending (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ack-timeout",
+            description = "Milliseconds to await an acknowledgement before resending (default ${DEFAULT-VALUE}).")
     long ackTimeoutMillis = 1000;
 
     /** A micro-op, on the wire as {@code ["r", key, value]} or {@code ["w", key, value]}. */
@@ -103,7 +105,8 @@ class txn implements Runnable {
 
     /** A key's value as written by the transaction stamped (clock, node). */
     record Version(JsonNode key, JsonNode value, long clock, String node) {
-        static final Comparator<Version> STAMP_ORDER = Comparator.comparingLong(Version::clock).thenComparing(Version::node);
+        static final Comparator<Version> STAMP_ORDER =
+                Comparator.comparingLong(Version::clock).thenComparing(Version::node);
 
         boolean newerThan(Version other) {
             return STAMP_ORDER.compare(this, other) > 0;

@@ -79,10 +79,10 @@ class TxnTest {
     static void run(String part, int nodeCount, boolean partition, String model) throws Exception {
         var observed = new Observed(new TxnWorkload(4, null, 16, List.of(model)));
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
-        var options = new Options("txn-rw-register", ROOT.resolve("maelstrom.sh").toRealPath(), List.of("txn-rw-register"),
-                nodeCount, TIME_LIMIT, 1000, 0, Options.LatencyDist.CONSTANT, "grid", partition, NEMESIS_INTERVAL,
-                2 * nodeCount, "total", QUIET_PERIOD, SEED, ROOT.resolve("store/tests/txn-" + part + "/" + stamp),
-                List.of(model), 4, 16, null);
+        var options = new Options("txn-rw-register", ROOT.resolve("maelstrom.sh").toRealPath(),
+                List.of("txn-rw-register"), nodeCount, TIME_LIMIT, 1000, 0, Options.LatencyDist.CONSTANT, "grid",
+                partition, NEMESIS_INTERVAL, 2 * nodeCount, "total", QUIET_PERIOD, SEED,
+                ROOT.resolve("store/tests/txn-" + part + "/" + stamp), List.of(model), 4, 16, null);
         Files.createDirectories(options.runDir());
         Results results = Runner.run(options, observed, System.err);
         results.write();
@@ -171,7 +171,8 @@ class TxnTest {
             List<Long> sorted = latencyNanos.stream().sorted().toList();
             var quantiles = new LinkedHashMap<String, Double>();
             for (double q : new double[] {0, 0.5, 0.95, 0.99, 1}) {
-                long nanos = sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size())));
+                int at = (int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size()));
+                long nanos = sorted.isEmpty() ? 0 : sorted.get(at);
                 quantiles.put(String.valueOf(q), Math.round(nanos / 1e4) / 100.0);
             }
             return quantiles;
