@@ -172,6 +172,12 @@ final class KafkaChecker {
         return logs.computeIfAbsent(key, k -> new Log());
     }
 
+    /** A key's log for reading, without adding an empty one for a key nothing was seen at. */
+    private Log seen(String key) {
+        Log log = logs.get(key);
+        return log != null ? log : new Log();
+    }
+
     /** Reads one operation; replies that fail Maelstrom's schema make the operation indefinite, as there. */
     static Event parse(Op op) {
         JsonNode req = op.request();
@@ -360,7 +366,7 @@ final class KafkaChecker {
      * not forward is nonmonotonic; when either index is unknown, Jepsen assumes a step of one.
      */
     private void order(String key, Object v, Object v2, String skip, String nonmonotonic, List<Op> ops) {
-        Log log = log(key);
+        Log log = seen(key);
         Integer i = log.index(v);
         Integer i2 = log.index(v2);
         int delta = i != null && i2 != null ? i2 - i : 1;
@@ -391,7 +397,7 @@ final class KafkaChecker {
                     case Send s -> {
                         Send last = lastSends.put(s.key(), s);
                         if (last == null) continue;
-                        Log log = log(s.key());
+                        Log log = seen(s.key());
                         Integer i = log.index(last.msg());
                         Integer i2 = log.index(s.msg());
                         if (i == null || i2 == null || i2 > i) continue;
