@@ -20,14 +20,18 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link Endpoint}, unless a partition drops it. Counts every message for the net
  * statistics.
  *
- * <p>One virtual thread delivers all messages in deadline order, so endpoints must
- * not block in {@link Endpoint#deliver}.
+ * <p>One virtual thread delivers delayed messages in deadline order; a message without
+ * latency is delivered at once by the thread that sends it.
  */
 public final class Network implements AutoCloseable {
 
     /** Something that can receive messages: a node process, a client, or a service. */
     public interface Endpoint {
-        /** Takes one message; called from the delivery thread, must not block. */
+        /**
+         * Takes one message. Called from the delivery thread, or from the sender's
+         * thread when the message has no latency to wait out: must not block, and must
+         * be safe to call from several threads.
+         */
         void deliver(Message message);
 
         /**
@@ -180,7 +184,13 @@ public final class Network implements AutoCloseable {
             line = null;
         }
         long delay = client ? 0 : latency.drawNanos();
-        queue.add(new Envelope(System.nanoTime() + delay, new Message(nextId.getAndIncrement(), src, dest, body, line)));
+        Message message = new Message(nextId.getAndIncrement(), src, dest, body, line);
+        if (delay == 0) {
+            // Nothing to wait for: hand it over now rather than wake the delivery thread.
+            deliver(message);
+        } else {
+            queue.add(new Envelope(System.nanoTime() + delay, message));
+        }
         return true;
     }
 
@@ -217,21 +227,24 @@ public final class Network implements AutoCloseable {
     private void deliverLoop() {
         try {
             while (true) {
-                Message m = queue.take().message();
-                Endpoint endpoint = endpoints.get(m.dest());
-                if (endpoint == null) {
-                    continue;
-                }
-                (isClient(m.src()) || isClient(m.dest()) ? clientRecvs : serverRecvs).increment();
-                try {
-                    endpoint.deliver(m);
-                } catch (RuntimeException e) {
-                    // An endpoint's failure must not stop the network for everyone else.
-                    System.err.println("[bench] delivering to " + m.dest() + " failed: " + e);
-                }
+                deliver(queue.take().message());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deliver(Message m) {
+        Endpoint endpoint = endpoints.get(m.dest());
+        if (endpoint == null) {
+            return;
+        }
+        (isClient(m.src()) || isClient(m.dest()) ? clientRecvs : serverRecvs).increment();
+        try {
+            endpoint.deliver(m);
+        } catch (RuntimeException e) {
+            // An endpoint's failure must not stop the network for everyone else.
+            System.err.println("[bench] delivering to " + m.dest() + " failed: " + e);
         }
     }
 

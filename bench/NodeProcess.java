@@ -71,9 +71,11 @@ public final class NodeProcess implements Network.Endpoint {
                 .start();
         NodeProcess node = new NodeProcess(id, p, network, logFile);
         network.register(id, node);
-        node.threads.add(Thread.ofVirtual().name(id + " stdin").start(node::writeLoop));
-        node.threads.add(Thread.ofVirtual().name(id + " stdout").start(node::readLoop));
-        node.threads.add(Thread.ofVirtual().name(id + " stderr").start(node::logLoop));
+        // Platform threads: a virtual thread blocked reading a pipe holds its carrier,
+        // and the scheduler then adds carriers, which costs more than these threads do.
+        node.threads.add(Thread.ofPlatform().daemon().name(id + " stdin").start(node::writeLoop));
+        node.threads.add(Thread.ofPlatform().daemon().name(id + " stdout").start(node::readLoop));
+        node.threads.add(Thread.ofPlatform().daemon().name(id + " stderr").start(node::logLoop));
         return node;
     }
 

@@ -11,8 +11,8 @@ import java.util.Random;
 
 /**
  * Maelstrom's built-in services: {@code lin-kv}, {@code seq-kv}, {@code lww-kv} and
- * {@code lin-tso}. Each handles one request at a time on the network's delivery thread,
- * as Maelstrom runs each service on one thread.
+ * {@code lin-tso}. Each handles one request at a time, as Maelstrom runs each service
+ * on one thread.
  */
 public final class Services {
 
@@ -37,10 +37,13 @@ public final class Services {
                 "lww-kv", new LwwKv(new Random(random.nextLong())),
                 "lin-tso", new LinTso());
         services.forEach((name, service) -> network.register(name, message -> {
-            ObjectNode reply = service.handle(message.src(), message.body());
-            if (reply != null) {
-                reply.set("in_reply_to", message.body().get("msg_id"));
-                network.send(name, message.src(), reply);
+            // One request at a time, as Maelstrom runs each service on a thread of its own.
+            synchronized (service) {
+                ObjectNode reply = service.handle(message.src(), message.body());
+                if (reply != null) {
+                    reply.set("in_reply_to", message.body().get("msg_id"));
+                    network.send(name, message.src(), reply);
+                }
             }
         }));
     }
