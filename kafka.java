@@ -67,8 +67,8 @@ class kafka implements Runnable {
     @Option(names = "--replicate-every", description = "Milliseconds between copies of new messages to the other nodes (default ${DEFAULT-VALUE}).")
     long replicateMillis = 50;
 
-    @Option(names = "--timeout", description = "Milliseconds to wait for another node before giving up (default ${DEFAULT-VALUE}).")
-    long timeoutMillis = 1000;
+    @Option(names = "--timeout", description = "Milliseconds to wait for another node before giving up, well under the clients' 5 s (default ${DEFAULT-VALUE}).")
+    long timeoutMillis = 2000;
 
     record Send(String key, JsonNode msg) {}
 
