@@ -95,6 +95,7 @@ public final class Network implements AutoCloseable {
     private final LongAdder clientRecvs = new LongAdder();
     private final LongAdder serverRecvs = new LongAdder();
     private final Thread deliverer;
+    private volatile long maxLagNanos;
 
     /**
      * Draws message latencies in milliseconds.
@@ -218,6 +219,14 @@ public final class Network implements AutoCloseable {
         return clientSends.sum() + serverSends.sum();
     }
 
+    /**
+     * The longest a delayed message waited past its deadline to be delivered: a check
+     * that the bench itself kept up, since a late delivery would look like node latency.
+     */
+    public double maxLagMillis() {
+        return maxLagNanos / 1e6;
+    }
+
     /** The message counts so far. */
     public Stats stats() {
         long cs = clientSends.sum(), ss = serverSends.sum(), cr = clientRecvs.sum(), sr = serverRecvs.sum();
@@ -227,7 +236,9 @@ public final class Network implements AutoCloseable {
     private void deliverLoop() {
         try {
             while (true) {
-                deliver(queue.take().message());
+                Envelope e = queue.take();
+                maxLagNanos = Math.max(maxLagNanos, System.nanoTime() - e.deadline());
+                deliver(e.message());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

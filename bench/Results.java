@@ -30,12 +30,13 @@ import java.util.Set;
  * @param nemesis      what the nemesis did, in order
  * @param benchCpuSeconds CPU the bench JVM used from starting the nodes to killing them
  * @param routed       messages the network carried
+ * @param maxLagMillis the longest a delayed message was delivered past its deadline
  * @param nodesCpuSeconds CPU the node processes used
  */
 public record Results(Options options, Verdict.Validity validity, Verdict verdict, long opCount, long okCount,
                       long failCount, long infoCount, double okFraction, boolean availabilityValid,
                       Network.Stats net, List<String> problems, List<NemesisEvent> nemesis,
-                      double benchCpuSeconds, long routed, double nodesCpuSeconds) {
+                      double benchCpuSeconds, long routed, double maxLagMillis, double nodesCpuSeconds) {
 
     /**
      * One nemesis operation.
@@ -50,7 +51,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
 
     /** Assembles the results and judges availability and the nodes' problems. */
     static Results of(Options options, Verdict verdict, List<Op> ops, Network.Stats net, List<NodeProcess> nodes,
-                      List<String> runProblems, List<NemesisEvent> nemesis, double benchCpu, long routed) {
+                      List<String> runProblems, List<NemesisEvent> nemesis, double benchCpu, long routed,
+                      double maxLagMillis) {
         long ok = ops.stream().filter(Op::ok).count();
         long fail = ops.stream().filter(o -> o.type() == Op.Type.FAIL).count();
         double okFraction = ops.isEmpty() ? 1.0 : (double) ok / ops.size();
@@ -69,7 +71,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
             validity = Verdict.Validity.INVALID;
         }
         return new Results(options, validity, verdict, ops.size(), ok, fail, ops.size() - ok - fail, okFraction,
-                availabilityValid, net, List.copyOf(problems), List.copyOf(nemesis), benchCpu, routed, nodesCpu);
+                availabilityValid, net, List.copyOf(problems), List.copyOf(nemesis), benchCpu, routed, maxLagMillis,
+                nodesCpu);
     }
 
     /** Maelstrom's availability checker: nothing asked, "total", or a minimum fraction. */
@@ -143,7 +146,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
             }
         }
         root.putObject("bench").put("cpu-seconds", benchCpuSeconds).put("messages-routed", routed)
-                .put("cpu-seconds-per-1000-messages", benchCpuPer1000()).put("nodes-cpu-seconds", nodesCpuSeconds);
+                .put("cpu-seconds-per-1000-messages", benchCpuPer1000()).put("max-delivery-lag-ms", maxLagMillis)
+                .put("nodes-cpu-seconds", nodesCpuSeconds);
         return root;
     }
 
@@ -183,8 +187,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
             }
         }
         problems.forEach(p -> out.println("  PROBLEM    " + p));
-        out.printf("  bench CPU  %.2f s for %d messages routed = %.4f s per 1000 messages (nodes used %.1f s)%n",
-                benchCpuSeconds, routed, benchCpuPer1000(), nodesCpuSeconds);
+        out.printf("  bench CPU  %.2f s for %d messages routed = %.4f s per 1000 messages (nodes used %.1f s); "
+                + "deliveries at most %.1f ms late%n", benchCpuSeconds, routed, benchCpuPer1000(), nodesCpuSeconds, maxLagMillis);
         out.printf("  results    %s%n", options.runDir().resolve("results.json"));
         out.println(switch (validity) {
             case VALID -> "Everything looks good!";

@@ -104,7 +104,7 @@ public final class Runner {
         ops.sort(Comparator.comparingLong(Op::invokedAt));
         Verdict verdict = ready ? judge(ops) : null;
         return Results.of(options, verdict, ops, network.stats(), nodes, runProblems, nemesisEvents,
-                (cpuAfter - cpuBefore) / 1e9, network.routed());
+                (cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis());
     }
 
     private List<NodeProcess> startNodes(Path logs) {
