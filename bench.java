@@ -135,7 +135,10 @@ class BenchCommand {
             }
             boolean all = true;
             System.out.printf("%nChallenge %s:%n", preset.part());
-            for (Challenges.Criterion c : preset.criteria()) {
+            List<Challenges.Criterion> judged = preset.judged(options);
+            preset.criteria().stream().filter(c -> !judged.contains(c)).forEach(c -> System.out.printf(
+                    "  %-4s %-34s not judged: performance is measured without partitions%n", "SKIP", c.name()));
+            for (Challenges.Criterion c : judged) {
                 Double v = c.value(results);
                 boolean pass = c.pass(results);
                 all &= pass;

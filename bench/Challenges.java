@@ -3,8 +3,10 @@ package bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -45,23 +47,41 @@ public final class Challenges {
      * @param criteria what the part requires
      */
     public record Challenge(String part, String workload, String script, List<String> flags, List<Criterion> criteria) {
+
+        /**
+         * The criteria that apply to a run: the parts that measure performance (3d, 3e)
+         * do so without partitions and only ask for correctness under them, so with a
+         * nemesis the part's own flags lack, only the other criteria are judged.
+         */
+        public List<Criterion> judged(Options options) {
+            boolean addedPartitions = options.partition() && !flags.contains("partition");
+            return addedPartitions ? criteria.stream().filter(c -> !PERFORMANCE.contains(c)).toList() : criteria;
+        }
     }
+
+    /** The criteria that measure performance rather than correctness. */
+    private static final Set<Criterion> PERFORMANCE = new HashSet<>();
 
     /** The checker's verdict as a criterion: 1 when valid. */
     static final Criterion VALID = new Criterion("checker valid", r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0, null);
 
     static Criterion serversMsgsPerOp(double limit) {
-        return new Criterion("servers msgs-per-op < " + (long) limit, Results::serversMsgsPerOp, limit);
+        return performance(new Criterion("servers msgs-per-op < " + (long) limit, Results::serversMsgsPerOp, limit));
+    }
+
+    private static Criterion performance(Criterion c) {
+        PERFORMANCE.add(c);
+        return c;
     }
 
     static Criterion stableLatency(String quantile, String label, double limitMillis) {
-        return new Criterion("stable latency " + label + " < " + (long) limitMillis + " ms", r -> {
+        return performance(new Criterion("stable latency " + label + " < " + (long) limitMillis + " ms", r -> {
             if (r.verdict() == null) {
                 return null;
             }
             JsonNode v = r.verdict().details().path("stable-latencies").get(quantile);
             return v == null ? null : v.asDouble();
-        }, limitMillis);
+        }, limitMillis));
     }
 
     /** Availability as a criterion: 1 when every operation ended ok, as --availability total demands. */

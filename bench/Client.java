@@ -17,8 +17,11 @@ public final class Client implements Network.Endpoint, AutoCloseable {
     private final String id;
     private final Network network;
     private long lastMsgId;
-    private volatile long awaited = -1;
-    private volatile CompletableFuture<ObjectNode> reply;
+    private volatile Pending pending;
+
+    /** The request being waited for; one object, so a reply never meets half of it. */
+    private record Pending(long msgId, CompletableFuture<ObjectNode> reply) {
+    }
 
     /** Registers a client named {@code id} on the network. */
     public Client(String id, Network network) {
@@ -42,8 +45,7 @@ public final class Client implements Network.Endpoint, AutoCloseable {
         long msgId = ++lastMsgId;
         body.put("msg_id", msgId);
         CompletableFuture<ObjectNode> future = new CompletableFuture<>();
-        reply = future;
-        awaited = msgId;
+        pending = new Pending(msgId, future);
         network.send(id, dest, body);
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -52,16 +54,16 @@ public final class Client implements Network.Endpoint, AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         } finally {
-            awaited = -1;
+            pending = null;
         }
     }
 
     @Override
     public void deliver(Network.Message message) {
         JsonNode inReplyTo = message.body().get("in_reply_to");
-        CompletableFuture<ObjectNode> future = reply;
-        if (inReplyTo != null && inReplyTo.isIntegralNumber() && inReplyTo.asLong() == awaited && future != null) {
-            future.complete(message.body());
+        Pending waiting = pending;
+        if (waiting != null && inReplyTo != null && inReplyTo.isIntegralNumber() && inReplyTo.asLong() == waiting.msgId()) {
+            waiting.reply().complete(message.body());
         }
     }
 

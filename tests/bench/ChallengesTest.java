@@ -63,6 +63,16 @@ class ChallengesTest {
     }
 
     @Test
+    void underPartitionsThePerformancePartsJudgeOnlyCorrectness() {
+        var calm = results(Verdict.Validity.VALID, 100, 100, 100, 100).options();
+        var cut = new Options("broadcast", Path.of("/bin/true"), List.of(), 25, 20, 100, 100,
+                Options.LatencyDist.CONSTANT, "grid", true, 10, 25, null, 10, 1, Path.of("/tmp"), List.of(), 4, 16, null);
+        assertEquals(4, Challenges.get("3d").judged(calm).size());
+        assertEquals(List.of("checker valid"), Challenges.get("3d").judged(cut).stream().map(Challenges.Criterion::name).toList());
+        assertEquals(1, Challenges.get("4").judged(cut).size(), "4's own flags have partitions: nothing to drop");
+    }
+
+    @Test
     void everyPartOneToFourHasAPreset() {
         for (String part : List.of("1", "2", "3a", "3b", "3c", "3d", "3e", "4")) {
             assertTrue(Challenges.parts().contains(part), part);
