@@ -18,6 +18,7 @@ public final class Client implements Network.Endpoint, AutoCloseable {
     private final Network network;
     private long lastMsgId;
     private volatile Pending pending;
+    private volatile boolean abandoned;
 
     /** The request being waited for; one object, so a reply never meets half of it. */
     private record Pending(long msgId, CompletableFuture<ObjectNode> reply) {
@@ -47,6 +48,10 @@ public final class Client implements Network.Endpoint, AutoCloseable {
         CompletableFuture<ObjectNode> future = new CompletableFuture<>();
         pending = new Pending(msgId, future);
         network.send(id, dest, body);
+        if (abandoned) {
+            // abandon() may have run before pending was set, and then missed it.
+            future.complete(null);
+        }
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -64,6 +69,15 @@ public final class Client implements Network.Endpoint, AutoCloseable {
         Pending waiting = pending;
         if (waiting != null && inReplyTo != null && inReplyTo.isIntegralNumber() && inReplyTo.asLong() == waiting.msgId()) {
             waiting.reply().complete(message.body());
+        }
+    }
+
+    /** Stops waiting for the current request's reply and any later one, as if they had timed out. */
+    public void abandon() {
+        abandoned = true;
+        Pending waiting = pending;
+        if (waiting != null) {
+            waiting.reply().complete(null);
         }
     }
 

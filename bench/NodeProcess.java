@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -77,6 +78,11 @@ public final class NodeProcess implements Network.Endpoint {
         node.threads.add(Thread.ofPlatform().daemon().name(id + " stdout").start(node::readLoop));
         node.threads.add(Thread.ofPlatform().daemon().name(id + " stderr").start(node::logLoop));
         return node;
+    }
+
+    /** Completes when the process exits. */
+    public CompletableFuture<Process> exited() {
+        return process.onExit();
     }
 
     /** The node id. */

@@ -132,6 +132,8 @@ public final class Runner {
             threads.add(Thread.ofVirtual().start(() -> {
                 ObjectNode body = Json.body("init").put("node_id", node.id());
                 nodeIds.forEach(body.putArray("node_ids")::add);
+                // A node that exits will never answer: no need to wait out the deadline.
+                node.exited().thenRun(client::abandon);
                 ObjectNode reply = call(client, node.id(), body, INIT_TIMEOUT);
                 if (reply == null) {
                     failed.incrementAndGet();
