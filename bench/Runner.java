@@ -102,9 +102,26 @@ public final class Runner {
         long cpuAfter = processCpuNanos();
         List<Op> ops = new ArrayList<>(history);
         ops.sort(Comparator.comparingLong(Op::invokedAt));
+        writeHistory(ops);
         Verdict verdict = ready ? judge(ops) : null;
         return Results.of(options, verdict, ops, network.stats(), nodes, runProblems, nemesisEvents,
                 (cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis());
+    }
+
+    /** Writes every operation as one JSON line, history.jsonl, for reading a failure after the fact. */
+    private void writeHistory(List<Op> ops) throws IOException {
+        try (var out = Files.newBufferedWriter(options.runDir().resolve("history.jsonl"))) {
+            for (Op op : ops) {
+                ObjectNode line = Json.object().put("process", op.process()).put("client", op.client())
+                        .put("node", op.node()).put("f", op.f()).put("type", op.type().name().toLowerCase())
+                        .put("invoked-ms", op.invokedAt() / 1e6).put("completed-ms", op.completedAt() / 1e6)
+                        .put("final", op.isFinal());
+                line.set("request", op.request());
+                line.set("reply", op.reply());
+                out.write(line.toString());
+                out.write('\n');
+            }
+        }
     }
 
     private List<NodeProcess> startNodes(Path logs) {

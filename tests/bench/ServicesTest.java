@@ -151,6 +151,26 @@ class ServicesTest {
     }
 
     @Test
+    void seqKvPicksForAClientLaggingPastItsRingOfStatesWrapAroundAsMaelstromsDo() {
+        boolean outOfOrder = false;
+        for (int seed = 0; seed < 40 && !outOfOrder; seed++) {
+            var kv = new Services.SeqKv(new Random(seed));
+            kv.handle("b", write("k", 0));
+            for (int i = 1; i <= 100; i++) {
+                kv.handle("a", write("k", i));
+            }
+            long previous = -1;
+            for (int r = 0; r < 20; r++) {
+                long v = kv.handle("b", read("k")).path("value").asLong();
+                assertTrue(v >= 100 - 31, "only the last 32 states are kept: " + v);
+                outOfOrder |= v < previous;
+                previous = v;
+            }
+        }
+        assertTrue(outOfOrder, "a client more than 32 states behind may see them out of order");
+    }
+
+    @Test
     void lwwKvCasNeverCreatesAKey() {
         var kv = new Services.LwwKv(new Random(1));
         assertEquals(20, code(kv.handle("n0", cas("x", 0, 1, true))));
