@@ -55,7 +55,10 @@ import picocli.CommandLine.Option;
  * <p>Partitions. Nothing here trades correctness for availability: a forward or a list
  * that cannot reach its peer fails (a forward that timed out is reported as a timeout,
  * since the owner may have appended it, and is never retried, which could append a
- * message twice), while sends to keys this node owns, polls and commits go on.
+ * message twice), while sends to keys this node owns, polls and commits go on. Once a
+ * request to a peer has timed out, sends for the keys it owns fail at once, unsent,
+ * rather than each holding its client for a timeout, until the peer answers one of the
+ * copies, which go on being sent to it, empty if need be.
  */
 @Command(name = "kafka", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 5a-5c: a replicated kafka-style log.")
@@ -184,6 +187,8 @@ class kafka implements Runnable {
     /** Sends waiting to be forwarded, by owner; the first one's handler sends the batch. Guarded by itself. */
     private final Map<String, List<Request<Send>>> outbox = new HashMap<>();
     private final Set<String> replicating = ConcurrentHashMap.newKeySet();
+    /** Peers whose last request timed out, until one is answered; sends for keys they own fail at once. */
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private Node node;
 
     public static void main(String... args) {
@@ -197,6 +202,8 @@ class kafka implements Runnable {
             String owner = owner(request.body().key());
             if (owner.equals(node.id())) {
                 request.reply(new SendOk(logs.append(request.body().key(), request.body().msg())));
+            } else if (silent.contains(owner)) { // definite: it was never sent
+                throw new RpcError(RpcError.TEMPORARILY_UNAVAILABLE, owner + " owns the key and is not answering");
             } else {
                 forward(owner, request);
             }
@@ -224,12 +231,18 @@ class kafka implements Runnable {
         });
         node.handle(Replicate.class, request -> request.reply(new ReplicateOk(logs.extend(request.body().logs()))));
         // One copy in flight per peer: a partitioned peer costs a message per timeout, and is caught up after.
+        // A silent peer gets one even with nothing new: the answer is what ends its silence.
         node.every(Duration.ofMillis(replicateMillis), () -> {
             for (String peer : node.peers()) {
                 Map<String, Chunk> chunks = logs.unconfirmed(peer);
-                if (chunks.isEmpty() || !replicating.add(peer)) continue;
+                if ((chunks.isEmpty() && !silent.contains(peer)) || !replicating.add(peer)) continue;
                 node.rpc(peer, new Replicate(chunks), ReplicateOk.class, timeout()).whenComplete((ok, error) -> {
-                    if (error == null) logs.confirm(peer, ok.lengths());
+                    if (error == null) {
+                        logs.confirm(peer, ok.lengths());
+                        silent.remove(peer);
+                    } else {
+                        silent.add(peer);
+                    }
                     replicating.remove(peer);
                 });
             }
@@ -259,6 +272,7 @@ class kafka implements Runnable {
         try {
             offsets = node.syncRpc(owner, new Forward(batch.stream().map(Request::body).toList()), ForwardOk.class, timeout()).offsets();
         } catch (RpcError e) {
+            if (e.code() == RpcError.TIMEOUT) silent.add(owner);
             batch.forEach(r -> r.fail(e)); // a timeout stays a timeout: the owner may have appended them
             return;
         }
