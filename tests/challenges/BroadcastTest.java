@@ -77,25 +77,37 @@ class BroadcastTest {
 
     private static Results run(String part, int nodes, double rate, long latency, boolean partition, List<String> flags)
             throws Exception {
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
-        var args = new ArrayList<>(List.of("broadcast"));
-        args.addAll(flags);
-        var options = new Options("broadcast", ROOT.resolve("maelstrom.sh").toRealPath(), args, nodes, TIME_LIMIT, rate,
-                latency, Options.LatencyDist.CONSTANT, "grid", partition, NEMESIS_INTERVAL, nodes, null,
-                partition ? QUIET_PERIOD : 1, 1, ROOT.resolve("store/tests/broadcast/" + part + "-" + stamp),
-                List.of("strict-serializable"), 4, 16, null);
-        Files.createDirectories(options.runDir());
-        var observed = new Observed(new BroadcastWorkload(options));
-        Results results = Runner.run(options, observed, System.err);
-        results.write();
+        Outcome outcome = run(part, nodes, rate, latency, partition, TIME_LIMIT, NEMESIS_INTERVAL,
+                partition ? QUIET_PERIOD : 1, 1, flags);
+        Results results = outcome.results();
         Verdict verdict = results.verdict();
         System.out.printf("%s: servers msgs-per-op %.2f, stable latencies %s, lost %s%n", part,
                 results.serversMsgsPerOp(), verdict == null ? "none" : verdict.details().get("stable-latencies"),
                 verdict == null ? "?" : verdict.details().get("lost-count"));
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> "findings " + (verdict == null ? "none"
-                : verdict.findings()) + ", problems " + results.problems() + ", see " + options.runDir());
-        assertEquals(List.of(), observed.badReads, "reads with duplicates or values never broadcast");
+                : verdict.findings()) + ", problems " + results.problems() + ", see " + results.options().runDir());
+        assertEquals(List.of(), outcome.badReads(), "reads with duplicates or values never broadcast");
         return results;
+    }
+
+    /** A run's results, and its reads that held a duplicate or a value never broadcast. */
+    record Outcome(Results results, List<String> badReads) {}
+
+    /** Runs broadcast.java with {@code flags} on the bench; the run's folder is under store/tests/broadcast. */
+    static Outcome run(String label, int nodes, double rate, long latency, boolean partition, double timeLimit,
+                       double nemesisInterval, double quietPeriod, long seed, List<String> flags) throws Exception {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
+        var args = new ArrayList<>(List.of("broadcast"));
+        args.addAll(flags);
+        var options = new Options("broadcast", ROOT.resolve("maelstrom.sh").toRealPath(), args, nodes, timeLimit, rate,
+                latency, Options.LatencyDist.CONSTANT, "grid", partition, nemesisInterval, nodes, null, quietPeriod,
+                seed, ROOT.resolve("store/tests/broadcast/" + label + "-" + stamp), List.of("strict-serializable"), 4,
+                16, null);
+        Files.createDirectories(options.runDir());
+        var observed = new Observed(new BroadcastWorkload(options));
+        Results results = Runner.run(options, observed, System.err);
+        results.write();
+        return new Outcome(results, observed.badReads);
     }
 
     /** The broadcast workload, with every read checked for duplicates and for values no client broadcast. */
