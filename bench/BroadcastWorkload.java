@@ -49,6 +49,11 @@ public final class BroadcastWorkload implements Workload {
     }
 
     @Override
+    public boolean idempotent(String f) {
+        return f.equals("read");
+    }
+
+    @Override
     public boolean hasFinalPhase() {
         return true;
     }

@@ -47,6 +47,7 @@ public final class Runner {
     private final List<Results.NemesisEvent> nemesisEvents = Collections.synchronizedList(new ArrayList<>());
     private final List<String> runProblems = Collections.synchronizedList(new ArrayList<>());
     private final List<Worker> workers = new ArrayList<>();
+    private final boolean reusableClient;
     private long start;
 
     private Runner(Options options, Workload workload, PrintStream log) {
@@ -61,6 +62,7 @@ public final class Runner {
         this.network = new Network(new Network.Latency(options.latencyMillis(), options.latencyDist(), latencyRandom));
         Services.start(network, serviceRandom);
         this.nodeIds = options.nodes();
+        this.reusableClient = workload.reusableClient();
     }
 
     /**
@@ -206,7 +208,7 @@ public final class Runner {
 
         /** Makes one request and records it. */
         void perform(ObjectNode body, boolean isFinal) {
-            if (client == null || clientProcess != process) {
+            if (client == null || (clientProcess != process && !reusableClient)) {
                 // Jepsen opens a fresh client for a new process; the old one leaves the network.
                 if (client != null) {
                     client.close();
@@ -218,7 +220,9 @@ public final class Runner {
             long invoked = elapsedNanos();
             ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);
             long completed = elapsedNanos();
-            Op op = new Op(process, client.id(), node, f, body, reply, classify(f, reply), invoked, completed, isFinal);
+            boolean idempotent = Boolean.TRUE.equals(guarded(() -> workload.idempotent(f)));
+            Op op = new Op(process, client.id(), node, f, body, reply, classify(f, reply, idempotent),
+                    invoked, completed, isFinal);
             if (op.type() == Op.Type.INFO) {
                 process += options.concurrency();
             }
@@ -230,18 +234,23 @@ public final class Runner {
         }
     }
 
-    /** How Maelstrom's clients end an operation given the reply body (null: none came). */
-    public static Op.Type classify(String f, ObjectNode reply) {
+    /**
+     * How Maelstrom's clients end an operation given the reply body (null: none came): a
+     * definite error fails it, and so does a timeout or any error when the operation is
+     * idempotent; a reply of the wrong type is malformed, which Maelstrom records as
+     * unknown whatever the operation.
+     */
+    public static Op.Type classify(String f, ObjectNode reply, boolean idempotent) {
         if (reply == null) {
-            return Op.Type.INFO;
+            return idempotent ? Op.Type.FAIL : Op.Type.INFO;
         }
         String type = Json.type(reply);
         if (type.equals(f + "_ok")) {
             return Op.Type.OK;
         }
         if (type.equals("error")) {
-            return reply.path("code").canConvertToInt() && DEFINITE.contains(reply.path("code").intValue())
-                    ? Op.Type.FAIL : Op.Type.INFO;
+            boolean definite = reply.path("code").canConvertToInt() && DEFINITE.contains(reply.path("code").intValue());
+            return definite || idempotent ? Op.Type.FAIL : Op.Type.INFO;
         }
         return Op.Type.INFO;
     }

@@ -27,6 +27,11 @@ public final class UniqueIdsWorkload implements Workload {
     }
 
     @Override
+    public boolean reusableClient() {
+        return true;
+    }
+
+    @Override
     public Verdict check(List<Op> history) {
         Map<JsonNode, List<Op>> byId = new HashMap<>();
         List<JsonNode> ids = new ArrayList<>();

@@ -30,6 +30,25 @@ public interface Workload {
     ObjectNode next(int process, Random random);
 
     /**
+     * Whether an operation of this type is idempotent for Maelstrom's client: then a
+     * timeout or an indefinite error ends it as FAIL rather than INFO, and its process
+     * goes on (broadcast's read). Maelstrom names these per workload.
+     */
+    default boolean idempotent(String f) {
+        return false;
+    }
+
+    /**
+     * Whether Maelstrom's client for this workload is reusable: it then keeps its client
+     * (and client id) when a timeout gives its thread a new process, where others close
+     * it and open a new one. A node that answers a closed client after the timeout has
+     * its output ended, in Maelstrom and here. unique-ids and txn-rw-register are reusable.
+     */
+    default boolean reusableClient() {
+        return false;
+    }
+
+    /**
      * Whether the test ends with Maelstrom's final phase: heal the network, wait the
      * quiet period, then {@link #nextFinal} for every client thread. Maelstrom has it
      * only for workloads with a final generator (broadcast, g-counter, kafka); without

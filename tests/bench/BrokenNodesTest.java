@@ -3,6 +3,8 @@ package tests.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Json;
+import bench.Op;
 import bench.Results;
 import bench.Verdict;
 import java.nio.file.Files;
@@ -64,6 +66,30 @@ class BrokenNodesTest {
     @Test
     void counterThatKeepsReadingAStaleValue() throws Exception {
         rejected(new BenchRun("g-counter", "tests/broken/counter-stale-read.java"));
+    }
+
+    @Test
+    void aTimeoutRetiresTheProcessAndALateReplyToItsClosedClientEndsTheNodesOutput() throws Exception {
+        var run = new BenchRun("echo", "tests/broken/echo-late.java");
+        run.nodeCount = 1;
+        run.timeLimit = 8;
+        run.rate = 2;
+        Results r = run.run();
+        assertEquals(Verdict.Validity.INVALID, r.validity());
+        Op first = r.verdict() == null ? null : firstOp(r);
+        assertEquals(Op.Type.INFO, first.type(), "a timeout is an unknown outcome");
+        String problems = String.join("\n", r.problems());
+        assertTrue(problems.contains("node n0 printed a line that is not a valid message (unknown destination "
+                + first.client() + ")"), problems);
+        var lines = Files.readAllLines(r.options().runDir().resolve("history.jsonl"));
+        assertTrue(lines.get(1).contains("\"process\":1"), "the next process is the old one plus the concurrency: " + lines.get(1));
+        assertTrue(!lines.get(1).contains("\"client\":\"" + first.client() + "\""), "with a new client: " + lines.get(1));
+    }
+
+    private static Op firstOp(Results r) throws Exception {
+        var line = Json.MAPPER.readTree(Files.readAllLines(r.options().runDir().resolve("history.jsonl")).getFirst());
+        return new Op(line.get("process").asInt(), line.get("client").asText(), line.get("node").asText(),
+                line.get("f").asText(), null, null, Op.Type.valueOf(line.get("type").asText().toUpperCase()), 0, 0, false);
     }
 
     @Test

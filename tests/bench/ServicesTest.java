@@ -186,14 +186,16 @@ class ServicesTest {
 
     @Test
     void clientsTreatDefiniteErrorsAsFailuresAndTheRestAsUnknown() {
-        assertEquals(Op.Type.OK, Runner.classify("read", Json.body("read_ok")));
+        assertEquals(Op.Type.OK, Runner.classify("read", Json.body("read_ok"), false));
         for (int definite : new int[] {1, 10, 11, 12, 14, 20, 21, 22, 30}) {
-            assertEquals(Op.Type.FAIL, Runner.classify("read", Services.error(definite, "")), "code " + definite);
+            assertEquals(Op.Type.FAIL, Runner.classify("read", Services.error(definite, ""), false), "code " + definite);
         }
         for (int indefinite : new int[] {0, 13, 1000}) {
-            assertEquals(Op.Type.INFO, Runner.classify("read", Services.error(indefinite, "")), "code " + indefinite);
+            assertEquals(Op.Type.INFO, Runner.classify("read", Services.error(indefinite, ""), false), "code " + indefinite);
+            assertEquals(Op.Type.FAIL, Runner.classify("read", Services.error(indefinite, ""), true), "idempotent " + indefinite);
         }
-        assertEquals(Op.Type.INFO, Runner.classify("read", null));
-        assertEquals(Op.Type.INFO, Runner.classify("read", Json.body("write_ok")));
+        assertEquals(Op.Type.INFO, Runner.classify("read", null, false));
+        assertEquals(Op.Type.FAIL, Runner.classify("read", null, true), "an idempotent timeout certainly changed nothing");
+        assertEquals(Op.Type.INFO, Runner.classify("read", Json.body("write_ok"), true), "malformed replies are unknown");
     }
 }
