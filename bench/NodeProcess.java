@@ -40,6 +40,7 @@ public final class NodeProcess implements Network.Endpoint {
     private final Process process;
     private final Network network;
     private final Path logFile;
+    private final CompletableFuture<Process> exited;
     private final LinkedBlockingQueue<Network.Message> inbox = new LinkedBlockingQueue<>();
     private final ArrayDeque<String> stdoutTail = new ArrayDeque<>();
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
@@ -54,6 +55,7 @@ public final class NodeProcess implements Network.Endpoint {
         this.process = process;
         this.network = network;
         this.logFile = logFile;
+        this.exited = process.onExit();
     }
 
     /**
@@ -82,7 +84,7 @@ public final class NodeProcess implements Network.Endpoint {
 
     /** Completes when the process exits. */
     public CompletableFuture<Process> exited() {
-        return process.onExit();
+        return exited;
     }
 
     /** The node id. */

@@ -156,7 +156,8 @@ public final class Runner {
                 ObjectNode reply = call(client, node.id(), body, INIT_TIMEOUT);
                 if (reply == null) {
                     failed.incrementAndGet();
-                    node.problem("did not answer init within " + INIT_TIMEOUT.toSeconds() + " s");
+                    node.problem(node.exited().isDone() ? "exited before answering init"
+                            : "did not answer init within " + INIT_TIMEOUT.toSeconds() + " s");
                 } else if (!"init_ok".equals(Json.type(reply))) {
                     failed.incrementAndGet();
                     node.problem("answered init with " + reply);
@@ -194,14 +195,12 @@ public final class Runner {
 
     /** A client thread of Jepsen: bound to one node, its process renewed after a timeout. */
     private final class Worker {
-        final int thread;
         final String node;
         int process;
         Client client;
         int clientProcess = -1;
 
         Worker(int thread) {
-            this.thread = thread;
             this.node = nodeIds.get(thread % nodeIds.size());
             this.process = thread;
         }

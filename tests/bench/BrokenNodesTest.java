@@ -105,7 +105,7 @@ class BrokenNodesTest {
         assertEquals(Verdict.Validity.INVALID, r.validity());
         String problems = String.join("\n", r.problems());
         assertTrue(problems.contains("node n0 printed a line that is not a valid message"), problems);
-        assertTrue(problems.contains("did not answer init"), problems);
+        assertTrue(problems.contains("did not answer init within 10 s"), problems);
         assertTrue(problems.contains("starting up"), "the last log lines are shown: " + problems);
         assertTrue(Files.exists(options.runDir().resolve("results.json")));
         assertTrue(Files.readString(options.runDir().resolve("node-logs/n0.log")).contains("starting up"));
