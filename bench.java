@@ -91,6 +91,8 @@ class BenchCommand {
         int maxWritesPerKey;
         @Option(names = "--key-count", description = "For workloads with keys.")
         Integer keyCount;
+        @Option(names = "--log-stderr", description = "Also print the nodes' stderr on the terminal.")
+        boolean logStderr;
         @Parameters(description = "Arguments for the --bin program.")
         List<String> args = new ArrayList<>();
 
@@ -122,7 +124,7 @@ class BenchCommand {
             System.err.printf("[bench] seed %d; results in %s%n", options.seed(), options.runDir());
             Results results;
             try {
-                results = Runner.run(options, workload, System.err);
+                results = Runner.run(options, workload, System.err, logStderr);
                 results.write();
             } catch (IOException e) {
                 System.err.println("bench: cannot write the run's folder: " + e.getMessage());

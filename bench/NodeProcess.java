@@ -9,6 +9,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ public final class NodeProcess implements Network.Endpoint {
     private final Network network;
     private final Path logFile;
     private final CompletableFuture<Process> exited;
+    private final PrintStream echo;
     private final LinkedBlockingQueue<Network.Message> inbox = new LinkedBlockingQueue<>();
     private final ArrayDeque<String> stdoutTail = new ArrayDeque<>();
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
@@ -50,29 +52,31 @@ public final class NodeProcess implements Network.Endpoint {
     private volatile boolean detached;
     private Duration cpu = Duration.ZERO;
 
-    private NodeProcess(String id, Process process, Network network, Path logFile) {
+    private NodeProcess(String id, Process process, Network network, Path logFile, PrintStream echo) {
         this.id = id;
         this.process = process;
         this.network = network;
         this.logFile = logFile;
+        this.echo = echo;
         this.exited = process.onExit();
     }
 
     /**
      * Starts the program with the system temp dir as working directory and registers the
-     * node on the network.
+     * node on the network. With {@code echo}, its stderr lines are also printed there,
+     * prefixed with the node id (Maelstrom's --log-stderr).
      *
      * @throws IOException when the program cannot be started
      */
-    public static NodeProcess start(String id, Path bin, List<String> args, Network network, Path logFile)
-            throws IOException {
+    public static NodeProcess start(String id, Path bin, List<String> args, Network network, Path logFile,
+                                    PrintStream echo) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(bin.toString());
         command.addAll(args);
         Process p = new ProcessBuilder(command)
                 .directory(Path.of(System.getProperty("java.io.tmpdir")).toFile())
                 .start();
-        NodeProcess node = new NodeProcess(id, p, network, logFile);
+        NodeProcess node = new NodeProcess(id, p, network, logFile, echo);
         network.register(id, node);
         // Platform threads: a virtual thread blocked reading a pipe holds its carrier,
         // and the scheduler then adds carriers, which costs more than these threads do.
@@ -239,6 +243,9 @@ public final class NodeProcess implements Network.Endpoint {
             String line;
             while ((line = r.readLine()) != null) {
                 remember(stderrTail, line);
+                if (echo != null) {
+                    echo.println(id + " " + line);
+                }
                 log.write(line);
                 log.write('\n');
                 if (!r.ready()) {

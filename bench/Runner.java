@@ -38,6 +38,7 @@ public final class Runner {
     private final Options options;
     private final Workload workload;
     private final PrintStream log;
+    private final boolean logStderr;
     private final Random opsRandom;
     private final Random nemesisRandom;
     private final Network network;
@@ -50,10 +51,11 @@ public final class Runner {
     private final boolean reusableClient;
     private long start;
 
-    private Runner(Options options, Workload workload, PrintStream log) {
+    private Runner(Options options, Workload workload, PrintStream log, boolean logStderr) {
         this.options = options;
         this.workload = workload;
         this.log = log;
+        this.logStderr = logStderr;
         Random seeds = new Random(options.seed());
         this.opsRandom = new Random(seeds.nextLong());
         this.nemesisRandom = new Random(seeds.nextLong());
@@ -73,7 +75,16 @@ public final class Runner {
      * @throws IOException when the run's folder cannot be made
      */
     public static Results run(Options options, Workload workload, PrintStream log) throws IOException {
-        Runner runner = new Runner(options, workload, log);
+        return run(options, workload, log, false);
+    }
+
+    /**
+     * As {@link #run(Options, Workload, PrintStream)}; with {@code logStderr} the nodes'
+     * stderr lines are also printed on {@code log}, as Maelstrom's --log-stderr does.
+     */
+    public static Results run(Options options, Workload workload, PrintStream log, boolean logStderr)
+            throws IOException {
+        Runner runner = new Runner(options, workload, log, logStderr);
         try (runner.network) {
             return runner.run();
         }
@@ -131,7 +142,8 @@ public final class Runner {
         List<NodeProcess> nodes = new ArrayList<>();
         for (String id : nodeIds) {
             try {
-                nodes.add(NodeProcess.start(id, options.bin(), options.args(), network, logs.resolve(id + ".log")));
+                nodes.add(NodeProcess.start(id, options.bin(), options.args(), network, logs.resolve(id + ".log"),
+                        logStderr ? log : null));
             } catch (IOException e) {
                 runProblems.add("node " + id + " could not be started: " + e.getMessage());
             }
