@@ -66,6 +66,14 @@ class NemesisTest {
     }
 
     @Test
+    void aSeedFixesTheShapes() {
+        for (String shape : Nemesis.SHAPES) {
+            assertEquals(Nemesis.grudge(shape, nodes(25), new Random(7)), Nemesis.grudge(shape, nodes(25), new Random(7)), shape);
+        }
+        assertTrue(!Nemesis.grudge("majority", nodes(25), new Random(7)).equals(Nemesis.grudge("majority", nodes(25), new Random(8))));
+    }
+
+    @Test
     void gridIsRowByRowWithUpToFourNeighbours() {
         var grid = Topology.of("grid", nodes(25));
         assertEquals(List.of("n5", "n1"), grid.get("n0"));
