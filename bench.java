@@ -8,9 +8,11 @@
 //DESCRIPTION A Maelstrom-compatible test bench for Gossip Glomers nodes: same command line, same workloads, same verdicts.
 
 import bench.Challenges;
+import bench.Latencies;
 import bench.Options;
 import bench.Results;
 import bench.Runner;
+import bench.Startup;
 import bench.Topology;
 import bench.Verdict;
 import bench.Workload;
@@ -33,7 +35,8 @@ import picocli.CommandLine.Parameters;
 /** The command line: {@code bench test ...} with Maelstrom's flags, plus presets per challenge part. */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "bench 1.0",
         description = "Runs Maelstrom workloads against real node processes, judged as Maelstrom judges them.",
-        subcommands = BenchCommand.Test.class, exitCodeOnInvalidInput = BenchCommand.USAGE)
+        subcommands = {BenchCommand.Test.class, BenchCommand.Sweep.class, BenchCommand.Preset.class, Startup.class},
+        exitCodeOnInvalidInput = BenchCommand.USAGE)
 class BenchCommand {
 
     /** Exit code for a command line the bench cannot run. */
@@ -42,6 +45,7 @@ class BenchCommand {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new BenchCommand());
         cli.getSubcommands().get("test").setOverwrittenOptionsAllowed(true);
+        cli.getSubcommands().get("sweep").setStopAtUnmatched(true);
         System.exit(cli.execute(Challenges.expand(args)));
     }
 
@@ -105,39 +109,18 @@ class BenchCommand {
 
         @Override
         public Integer call() {
-            Options options;
-            Workload workload;
-            Challenges.Challenge preset = null;
-            try {
-                if (challenge != null) {
-                    preset = Challenges.get(challenge);
-                    if (preset == null) {
-                        throw new IllegalArgumentException("no preset for part " + challenge + "; one of " + Challenges.parts());
-                    }
-                }
-                options = options();
-                workload = Workloads.create(options);
-            } catch (IllegalArgumentException e) {
-                System.err.println("bench: " + e.getMessage());
+            Results results = run();
+            if (results == null) {
                 return USAGE;
             }
-            System.err.printf("[bench] seed %d; results in %s%n", options.seed(), options.runDir());
-            Results results;
-            try {
-                results = Runner.run(options, workload, System.err, logStderr);
-                results.write();
-            } catch (IOException e) {
-                System.err.println("bench: cannot write the run's folder: " + e.getMessage());
-                return USAGE;
-            }
-            linkLatest(options.runDir());
             results.print(System.out);
+            Challenges.Challenge preset = challenge == null ? null : Challenges.get(challenge);
             if (preset == null) {
                 return results.exitCode();
             }
             boolean all = true;
             System.out.printf("%nChallenge %s:%n", preset.part());
-            List<Challenges.Criterion> judged = preset.judged(options);
+            List<Challenges.Criterion> judged = preset.judged(results.options());
             preset.criteria().stream().filter(c -> !judged.contains(c)).forEach(c -> System.out.printf(
                     "  %-4s %-34s not judged: performance is measured without partitions%n", "SKIP", c.name()));
             for (Challenges.Criterion c : judged) {
@@ -148,6 +131,33 @@ class BenchCommand {
                         v == null ? "nothing" : String.format("%.2f", v));
             }
             return all ? 0 : results.validity() == Verdict.Validity.UNKNOWN ? 2 : 1;
+        }
+
+        /** Runs the test as configured and writes its results; null, having said why, when it cannot run. */
+        Results run() {
+            Options options;
+            Workload workload;
+            try {
+                if (challenge != null && Challenges.get(challenge) == null) {
+                    throw new IllegalArgumentException("no preset for part " + challenge + "; one of " + Challenges.parts());
+                }
+                options = options();
+                workload = Workloads.create(options);
+            } catch (IllegalArgumentException e) {
+                System.err.println("bench: " + e.getMessage());
+                return null;
+            }
+            System.err.printf("[bench] seed %d; results in %s%n", options.seed(), options.runDir());
+            Results results;
+            try {
+                results = Runner.run(options, workload, System.err, logStderr);
+                results.write();
+            } catch (IOException e) {
+                System.err.println("bench: cannot write the run's folder: " + e.getMessage());
+                return null;
+            }
+            linkLatest(options.runDir());
+            return results;
         }
 
         private Options options() {
@@ -209,6 +219,137 @@ class BenchCommand {
             } catch (IOException | UnsupportedOperationException e) {
                 System.err.println("[bench] could not link " + latest + ": " + e.getMessage());
             }
+        }
+    }
+
+    /** A part's official flags, for run.sh to hand to Maelstrom. */
+    @Command(name = "command", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = USAGE,
+            description = "Prints a part's Maelstrom arguments, one a line: test -w W FLAGS... --bin ./maelstrom.sh NAME")
+    static final class Preset implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "PART", description = "1, 2, 3a-3e, 4, 5a-5c, 6a-6c")
+        String part;
+
+        @Override
+        public Integer call() {
+            Challenges.Challenge preset = Challenges.get(part);
+            if (preset == null) {
+                System.err.println("bench: no preset for part " + part + "; one of " + Challenges.parts());
+                return USAGE;
+            }
+            var words = new ArrayList<>(List.of("test", "-w", preset.workload()));
+            words.addAll(preset.flags());
+            words.addAll(List.of("--bin", "./maelstrom.sh", preset.script()));
+            words.forEach(System.out::println);
+            return 0;
+        }
+    }
+
+    /** The benchmark: one part over several seeds, as a table. */
+    @Command(name = "sweep", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = USAGE,
+            description = {"Runs a part's test once per seed and prints its figures per seed and their median.",
+                    "Its own options come first; the rest go to 'test' (node options after --), e.g.",
+                    "  sweep --challenge 3d --seeds 1..5 --nemesis partition -- --fanout-interval 700"})
+    static final class Sweep implements Callable<Integer> {
+
+        @Option(names = "--challenge", required = true, paramLabel = "PART", description = "The part to run.")
+        String part;
+
+        @Option(names = "--seeds", defaultValue = "1..5", description = "A range (1..5) or a list (3,7,9); default ${DEFAULT-VALUE}.")
+        String seeds;
+
+        @CommandLine.Unmatched
+        List<String> testArgs = new ArrayList<>();
+
+        /** One column: its heading and how a run's results give its figure. */
+        record Column(String heading, java.util.function.Function<Results, Double> figure) {
+        }
+
+        @Override
+        public Integer call() {
+            Challenges.Challenge preset = Challenges.get(part);
+            if (preset == null) {
+                System.err.println("bench: no preset for part " + part + "; one of " + Challenges.parts());
+                return USAGE;
+            }
+            var columns = new ArrayList<>(List.of(
+                    new Column("valid", r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0),
+                    new Column("ok-fraction", Results::okFraction),
+                    new Column("servers-msgs/op", Results::serversMsgsPerOp)));
+            preset.criteria().stream().filter(c -> !c.name().equals("checker valid")
+                            && !c.name().startsWith("servers msgs-per-op <"))
+                    .forEach(c -> columns.add(new Column(c.name().replaceAll(" *[<>].*", "").replace(' ', '-'), c::value)));
+            columns.add(new Column("lost", r -> detail(r, "lost-count")));
+            columns.add(new Column("op-p50-ms", r -> latency(r, Latencies::p50)));
+            columns.add(new Column("op-p99-ms", r -> latency(r, Latencies::p99)));
+            columns.add(new Column("op-max-ms", r -> latency(r, Latencies::max)));
+
+            var table = new ArrayList<double[]>();
+            StringBuilder heading = new StringBuilder(String.format("%-6s", "seed"));
+            columns.forEach(c -> heading.append(String.format(" %15s", c.heading())));
+            var rows = new StringBuilder();
+            boolean allValid = true;
+            for (long seed : seedList()) {
+                var test = new Test();
+                var cli = new CommandLine(test).setOverwrittenOptionsAllowed(true);
+                var args = new ArrayList<>(List.of("test", "--challenge", part, "--seed", Long.toString(seed)));
+                args.addAll(testArgs);
+                String[] expanded = Challenges.expand(args.toArray(String[]::new));
+                try {
+                    cli.parseArgs(Arrays.copyOfRange(expanded, 1, expanded.length));
+                } catch (CommandLine.ParameterException e) {
+                    System.err.println("bench: " + e.getMessage());
+                    return USAGE;
+                }
+                Results results = test.run();
+                if (results == null) {
+                    return USAGE;
+                }
+                allValid &= results.validity() == Verdict.Validity.VALID;
+                double[] row = columns.stream().mapToDouble(c -> {
+                    Double v = c.figure().apply(results);
+                    return v == null ? Double.NaN : v;
+                }).toArray();
+                table.add(row);
+                rows.append(String.format("%-6d", seed)).append(cells(row)).append('\n');
+                System.err.printf("[bench] seed %d done%n", seed);
+            }
+            double[] medians = new double[columns.size()];
+            for (int c = 0; c < medians.length; c++) {
+                final int column = c;
+                double[] values = table.stream().mapToDouble(r -> r[column]).filter(v -> !Double.isNaN(v)).sorted().toArray();
+                medians[c] = values.length == 0 ? Double.NaN : values[values.length / 2];
+            }
+            System.out.printf("%nsweep of %s over seeds %s %s%n%s%n%s%-6s%s%n", part, seeds, String.join(" ", testArgs),
+                    heading, rows, "median", cells(medians));
+            return allValid ? 0 : 1;
+        }
+
+        private List<Long> seedList() {
+            if (seeds.contains("..")) {
+                String[] range = seeds.split("\\.\\.");
+                long from = Long.parseLong(range[0].trim()), to = Long.parseLong(range[1].trim());
+                return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
+            }
+            return Arrays.stream(seeds.split(",")).map(String::trim).map(Long::parseLong).toList();
+        }
+
+        private static String cells(double[] row) {
+            var line = new StringBuilder();
+            for (double v : row) {
+                line.append(Double.isNaN(v) ? String.format(" %15s", "-") : String.format(" %15.2f", v));
+            }
+            return line.toString();
+        }
+
+        private static Double detail(Results results, String name) {
+            var v = results.verdict() == null ? null : results.verdict().details().get(name);
+            return v == null ? null : v.asDouble();
+        }
+
+        private static Double latency(Results results, java.util.function.ToDoubleFunction<Latencies> quantile) {
+            Latencies all = results.latencies().getOrDefault("all", results.latencies().values().stream().findFirst().orElse(null));
+            return all == null ? null : quantile.applyAsDouble(all);
         }
     }
 }

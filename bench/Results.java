@@ -32,11 +32,13 @@ import java.util.Set;
  * @param routed       messages the network carried
  * @param maxLagMillis the longest a delayed message was delivered past its deadline
  * @param nodesCpuSeconds CPU the node processes used
+ * @param latencies    how long successful main-phase operations took, per type
  */
 public record Results(Options options, Verdict.Validity validity, Verdict verdict, long opCount, long okCount,
                       long failCount, long infoCount, double okFraction, boolean availabilityValid,
                       Network.Stats net, List<String> problems, List<NemesisEvent> nemesis,
-                      double benchCpuSeconds, long routed, double maxLagMillis, double nodesCpuSeconds) {
+                      double benchCpuSeconds, long routed, double maxLagMillis, double nodesCpuSeconds,
+                      Map<String, Latencies> latencies) {
 
     /**
      * One nemesis operation.
@@ -72,7 +74,7 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         }
         return new Results(options, validity, verdict, ops.size(), ok, fail, ops.size() - ok - fail, okFraction,
                 availabilityValid, net, List.copyOf(problems), List.copyOf(nemesis), benchCpu, routed, maxLagMillis,
-                nodesCpu);
+                nodesCpu, Latencies.of(ops));
     }
 
     /** Maelstrom's availability checker: nothing asked, "total", or a minimum fraction. */
@@ -137,6 +139,9 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         netJson.set("clients", counts(net.clients()));
         netJson.set("servers", counts(net.servers()).put("msgs-per-op", serversMsgsPerOp()));
         problems.forEach(root.putArray("problems")::add);
+        ObjectNode latencyJson = root.putObject("latencies");
+        latencies.forEach((f, l) -> latencyJson.putObject(f).put("count", l.count()).put("0", l.min())
+                .put("0.5", l.p50()).put("0.95", l.p95()).put("0.99", l.p99()).put("1", l.max()));
         ArrayNode nem = root.putArray("nemesis");
         for (NemesisEvent e : nemesis) {
             ObjectNode ev = nem.addObject().put("time-ms", e.atNanos() / 1_000_000).put("f", e.f());
@@ -173,6 +178,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
                         + (availabilityValid ? "met" : "NOT met") + ")");
         out.printf("  net        all %d msgs (%.2f/op), clients %d, servers %d (%.2f/op)%n", net.all().msgCount(),
                 allMsgsPerOp(), net.clients().msgCount(), net.servers().msgCount(), serversMsgsPerOp());
+        latencies.forEach((f, l) -> out.printf("  latency    %-22s %6d ok, ms: median %.1f, 0.95 %.1f, 0.99 %.1f, max %.1f%n",
+                f, l.count(), l.p50(), l.p95(), l.p99(), l.max()));
         long partitions = nemesis.stream().filter(e -> e.shape() != null).count();
         if (partitions > 0) {
             out.printf("  nemesis    %d partitions: %s%n", partitions,

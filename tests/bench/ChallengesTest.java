@@ -13,6 +13,7 @@ import bench.Results;
 import bench.Verdict;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Presets: the official flags, overridable, and each part's criteria judged on results. */
@@ -44,7 +45,7 @@ class ChallengesTest {
         var net = new Network.Stats(new Network.Counts(servers + 2 * ops, 0, servers + 2 * ops),
                 new Network.Counts(2 * ops, 0, 2 * ops), new Network.Counts(servers, 0, servers));
         return new Results(options, validity, new Verdict(validity, details, List.of()), ops, ops, 0, 0, 1, true, net,
-                List.of(), List.of(), 1, servers, 0, 10);
+                List.of(), List.of(), 1, servers, 0, 10, Map.of());
     }
 
     @Test
