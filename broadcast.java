@@ -21,28 +21,29 @@ import picocli.CommandLine.Option;
  * Challenge 3, all parts. The given topology is ignored: n0 is a hub and every other
  * node a leaf linked to it alone, so a value takes two hops (leaf, hub, leaves) and a
  * fan-out costs one message per leaf however many values it carries. By default a leaf
- * forwards each client value to the hub at once and the hub sends every leaf what it
- * lacks every {@code --hub-batch} ms (T). At 3d's load (50 broadcasts a second on 25
+ * forwards each client value to the hub at once, and every {@code --hub-batch} ms (T)
+ * the hub sends each leaf what it lacks. At 3d's load (50 broadcasts a second on 25
  * nodes) that is 0.48 forwards plus 24 x 1000/T / 100 fan-out messages per operation,
- * 3.9 at T = 70; and a value is on every node 100 ms + a wait of up to T + 100 ms after
- * its broadcast. Reads come 50 times a second, so the last read to miss a value (what
- * Maelstrom's stable latency measures from) comes just before that: about 200 + T/2 ms
- * at the median and 200 + T at most. With {@code --leaf-batch 500 --hub-batch 500}
- * leaves gather too; fan-outs drop to 2 a second and a leaf forwards at most twice a
- * second, about 0.8 messages per operation, for latencies near 700 ms and at most
- * 1.2 s. Recovery spends messages only when something was lost. Each node numbers its
- * clients' values, and every message carries the sender's known prefix per origin (how
- * many of that node's values, from the first on, it has): that is the acknowledgement.
- * Per peer a node keeps what it has sent and what the peer confirmed; every
- * {@code --resend-after} ms, whatever it sent before the previous check and is still
- * unconfirmed is sent again, by the next batch. Confirmations ride on traffic that
- * flows anyway (a fan-out confirms the leaf's forwards, a forward confirms the
- * fan-outs); a message that brings its receiver nothing new is a resend to a peer that
- * lacks our confirmation, and it is answered with our prefix alone. So a healthy run
+ * 3.9 at T = 70, and a value is on every node 100 ms + a wait of up to T + 100 ms after
+ * its broadcast. Reads come 50 times a second, so the last read to miss a value (where
+ * Maelstrom's stable latency ends) comes just before that: about 200 + T/2 ms at the
+ * median, 200 + T at most. With {@code --leaf-batch 500 --hub-batch 500} leaves gather
+ * too: two fan-outs a second, a forward from each leaf at most twice a second, about
+ * 0.8 messages per operation, for latencies near 700 ms and at most 1.2 s. Recovery
+ * spends messages only when something was lost. Each node numbers its clients' values,
+ * and every message carries the sender's known prefix per origin (how many of that
+ * node's values, from its first on, it holds): that is the acknowledgement. Per peer a
+ * node keeps what it sent and what the peer confirmed; every {@code --resend-after} ms,
+ * whatever it sent before the previous check and is still unconfirmed is due again and
+ * goes with the next batch (at once from a leaf that does not batch). Confirmations
+ * ride on traffic that flows anyway: a fan-out confirms the leaf's forwards, a forward
+ * the fan-outs. A message that brings its receiver nothing new is a resend from a peer
+ * that lacks our confirmation, and is answered with our prefix alone. So a healthy run
  * resends only to leaves whose clients were idle for a whole check, inside fan-outs
- * that go anyway, and after the last value one resend and one answer per leaf. When a
- * partition cuts a node off, what it missed, or what it could not hand on, follows
- * within two checks of the heal, long before the final reads.
+ * that go anyway, plus one resend and one answer per leaf after the last value. What a
+ * partition kept from a node follows within two checks of the heal, long before the
+ * final reads. State is the values (per origin, and once as a set for reads) and a
+ * few counters per peer: it grows with the values alone.
  */
 @Command(name = "broadcast", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 3a-3e: broadcast through a hub, batched, recovering from partitions.")
@@ -62,7 +63,8 @@ class BroadcastNode implements Runnable {
                     + "again (default ${DEFAULT-VALUE}).")
     long resendAfter = 1000;
 
-    record Topology(Map<String, List<String>> topology) {}
+    /** The given topology, unread: ours is fixed, a hub and leaves. */
+    record Topology() {}
 
     record TopologyOk() {}
 
@@ -139,7 +141,7 @@ class BroadcastNode implements Runnable {
     @Override
     public void run() {
         node.onInit(this::init);
-        node.handle(Topology.class, request -> request.reply(new TopologyOk())); // ours is fixed: a hub and leaves
+        node.handle(Topology.class, request -> request.reply(new TopologyOk()));
         node.handle(Read.class, request -> request.reply(new ReadOk(read())));
         node.handle(Broadcast.class, request -> {
             boolean fresh = add(request.body().message());
