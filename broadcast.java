@@ -23,10 +23,11 @@ import picocli.CommandLine.Option;
  * fan-out costs one message per leaf however many values it carries. By default a leaf
  * forwards each client value to the hub at once, and every {@code --hub-batch} ms (T)
  * the hub sends each leaf what it lacks. At 3d's load (50 broadcasts a second on 25
- * nodes) that is 0.48 forwards plus 24 x 1000/T / 100 fan-out messages per operation,
- * 3.9 at T = 70, and a value is on every node 100 ms + a wait of up to T + 100 ms after
- * its broadcast. Reads come 50 times a second, so the last read to miss a value (where
- * Maelstrom's stable latency ends) comes just before that: about 200 + T/2 ms at the
+ * nodes) that is 0.48 forwards plus at most 24 x 1000/T / 100 fan-out messages per
+ * operation: 4.5 at T = 60 (4.1 measured, as a fan-out skips leaves that lack nothing),
+ * and a value is on every node 100 ms + a wait of up to T + 100 ms after its broadcast.
+ * Reads come 50 times a second, so the last read to miss a value (where Maelstrom's
+ * stable latency ends) comes just before that: a little under 200 + T/2 ms at the
  * median, 200 + T at most. With {@code --leaf-batch 500 --hub-batch 500} leaves gather
  * too: two fan-outs a second, a forward from each leaf at most twice a second, about
  * 0.8 messages per operation, for latencies near 700 ms and at most 1.2 s. Recovery
@@ -51,7 +52,7 @@ class BroadcastNode implements Runnable {
 
     @Option(names = "--hub-batch", paramLabel = "MS",
             description = "Milliseconds the hub gathers values between fan-outs (default ${DEFAULT-VALUE}).")
-    long hubBatch = 70;
+    long hubBatch = 60;
 
     @Option(names = "--leaf-batch", paramLabel = "MS",
             description = "Milliseconds a leaf gathers its clients' values before forwarding them to the hub; "

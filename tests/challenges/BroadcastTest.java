@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,8 +92,25 @@ class BroadcastTest {
         return results;
     }
 
-    /** A run's results, and its reads that held a duplicate or a value never broadcast. */
-    record Outcome(Results results, List<String> badReads) {}
+    /**
+     * A run's results, its reads that held a duplicate or a value never broadcast, and
+     * each acknowledged value's stable latency.
+     */
+    record Outcome(Results results, List<String> badReads, List<Stable> stable) {
+
+        /** The largest stable latency, in ms, of the values acknowledged after {@code seconds} of the run. */
+        long maxLatencyAfter(double seconds) {
+            return stable.stream().filter(s -> s.completedMillis() > seconds * 1000).mapToLong(Stable::latencyMillis)
+                    .max().orElse(0);
+        }
+    }
+
+    /**
+     * When a broadcast was acknowledged (ms into the run) and how long after that the
+     * last read that missed its value was invoked (ms, at least 0): the checker's stable
+     * latency, per value.
+     */
+    record Stable(long completedMillis, long latencyMillis) {}
 
     /** Runs broadcast.java with {@code flags} on the bench; the run's folder is under store/tests/broadcast. */
     static Outcome run(String label, int nodes, double rate, long latency, boolean partition, double timeLimit,
@@ -107,7 +126,7 @@ class BroadcastTest {
         var observed = new Observed(new BroadcastWorkload(options));
         Results results = Runner.run(options, observed, System.err);
         results.write();
-        return new Outcome(results, observed.badReads);
+        return new Outcome(results, observed.badReads, observed.stable);
     }
 
     /** The broadcast workload, with every read checked for duplicates and for values no client broadcast. */
@@ -115,6 +134,7 @@ class BroadcastTest {
         private final BroadcastWorkload workload;
         private final Set<Long> broadcast = new HashSet<>();
         final List<String> badReads = new ArrayList<>();
+        final List<Stable> stable = new ArrayList<>();
 
         Observed(BroadcastWorkload workload) {
             this.workload = workload;
@@ -157,6 +177,23 @@ class BroadcastTest {
 
         @Override
         public Verdict check(List<Op> history) {
+            Map<Long, Long> acknowledged = new HashMap<>();
+            Map<Long, Long> lastMiss = new HashMap<>();
+            for (Op op : history) {
+                if (op.ok() && op.f().equals("broadcast")) {
+                    acknowledged.put(op.request().get("message").asLong(), op.completedAt());
+                }
+            }
+            for (Op op : history) {
+                if (!op.ok() || !op.f().equals("read")) continue;
+                Set<Long> seen = new HashSet<>();
+                op.reply().get("messages").forEach(v -> seen.add(v.asLong()));
+                for (Long value : acknowledged.keySet()) {
+                    if (!seen.contains(value)) lastMiss.merge(value, op.invokedAt(), Math::max);
+                }
+            }
+            acknowledged.forEach((value, at) -> stable.add(new Stable(at / 1_000_000,
+                    Math.max(0, lastMiss.getOrDefault(value, 0L) - at) / 1_000_000)));
             return workload.check(history);
         }
     }
