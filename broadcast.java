@@ -20,44 +20,41 @@ import picocli.CommandLine.Option;
 /**
  * Challenge 3, all parts. The given topology is ignored: n0 is a hub and every other
  * node a leaf linked to it alone, so a value takes two hops (leaf, hub, leaves) and a
- * fan-out costs one message per leaf however many values it carries. By default a leaf
- * forwards each client value to the hub at once, and every {@code --hub-batch} ms (T)
- * the hub sends each leaf what it lacks. At 3d's load (50 broadcasts a second on 25
- * nodes) that is 0.48 forwards plus at most 24 x 1000/T / 100 fan-out messages per
- * operation: 4.5 at T = 60 (4.1 measured, as a fan-out skips leaves that lack nothing),
- * and a value is on every node 100 ms + a wait of up to T + 100 ms after its broadcast.
- * Reads come 50 times a second, so the last read to miss a value (where Maelstrom's
- * stable latency ends) comes just before that: a little under 200 + T/2 ms at the
- * median, 200 + T at most. With {@code --leaf-batch 500 --hub-batch 500} leaves gather
- * too: two fan-outs a second, a forward from each leaf at most twice a second, about
- * 0.8 messages per operation, for latencies near 700 ms and at most 1.2 s. Recovery
- * spends messages only when something was lost. Each node numbers its clients' values,
- * and every message carries the sender's known prefix per origin (how many of that
- * node's values, from its first on, it holds): that is the acknowledgement. Per peer a
- * node keeps what it sent and what the peer confirmed; every {@code --resend-after} ms,
- * whatever it sent before the previous check and is still unconfirmed is due again and
- * goes with the next batch (at once from a leaf that does not batch). Confirmations
- * ride on traffic that flows anyway: a fan-out confirms the leaf's forwards, a forward
- * the fan-outs. A message that brings its receiver nothing new is a resend from a peer
- * that lacks our confirmation, and is answered with our prefix alone. So a healthy run
- * resends only to leaves whose clients were idle for a whole check, inside fan-outs
- * that go anyway, plus one resend and one answer per leaf after the last value. What a
- * partition kept from a node follows within two checks of the heal, long before the
- * final reads. State is the values (per origin, and once as a set for reads) and a
- * few counters per peer: it grows with the values alone.
+ * fan-out costs one message per leaf however many values it carries. A leaf forwards
+ * each client value to the hub at once, and every {@code --hub-batch} ms (T) the hub
+ * sends each leaf what it lacks. At 3d's load (50 broadcasts a second on 25 nodes)
+ * that is 0.48 forwards plus at most 24 x 1000/T / 100 fan-out messages per operation:
+ * 4.5 at the default T = 60 (4.1 measured, as a fan-out skips leaves that lack
+ * nothing), and 0.72 with T = 1000, the low-message setting (0.76 measured). A value is
+ * on every node 100 ms + a wait of up to T + 100 ms after its broadcast; reads come 50
+ * times a second, so the last read to miss it (where Maelstrom's stable latency ends)
+ * comes just before that: a little under 200 + T/2 ms at the median, 200 + T at most,
+ * so about 215 and 260 ms by default and 700 ms and 1.2 s with T = 1000. Batching at
+ * the leaves too would not pay: a leaf gets two values a second, so its batches would
+ * mostly hold one. Recovery spends messages only when something was lost. Each node
+ * numbers its clients' values, and every message carries the sender's known prefix per
+ * origin (how many of that node's values, from its first on, it holds): that is the
+ * acknowledgement. Per peer a node keeps what it sent and what the peer confirmed;
+ * every {@code --resend-after} ms, whatever it sent before the previous check and is
+ * still unconfirmed is due again, and goes at once from a leaf, with the next fan-out
+ * from the hub. Confirmations ride on traffic that flows anyway: a fan-out confirms the
+ * leaf's forwards, a forward the fan-outs. A message that brings its receiver nothing
+ * new is a resend from a peer that lacks our confirmation, and is answered with our
+ * prefix alone. So a healthy run resends only to leaves whose clients were idle for a
+ * whole check, inside fan-outs that go anyway, plus one resend and one answer per leaf
+ * after the last value. What a partition kept from a node follows within two checks, a
+ * fan-out and two hops of the heal (3.2 s at most with T = 1000), long before the
+ * final reads. State is the values (per origin, and once as a set for reads) and a few
+ * counters per peer: it grows with the values alone.
  */
 @Command(name = "broadcast", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 3a-3e: broadcast through a hub, batched, recovering from partitions.")
 class BroadcastNode implements Runnable {
 
     @Option(names = "--hub-batch", paramLabel = "MS",
-            description = "Milliseconds the hub gathers values between fan-outs (default ${DEFAULT-VALUE}).")
+            description = "Milliseconds the hub gathers values between fan-outs (default ${DEFAULT-VALUE}; "
+                    + "1000 sends under one message per operation at 3d's load).")
     long hubBatch = 60;
-
-    @Option(names = "--leaf-batch", paramLabel = "MS",
-            description = "Milliseconds a leaf gathers its clients' values before forwarding them to the hub; "
-                    + "0 forwards each at once (default ${DEFAULT-VALUE}).")
-    long leafBatch = 0;
 
     @Option(names = "--resend-after", paramLabel = "MS",
             description = "Milliseconds a value may stay unconfirmed by the peer it was sent to before it is sent "
@@ -147,20 +144,15 @@ class BroadcastNode implements Runnable {
         node.handle(Broadcast.class, request -> {
             boolean fresh = add(request.body().message());
             request.reply(new BroadcastOk());
-            if (fresh && !batching()) flushAll();
+            if (fresh && !hub) flushAll();
         });
         node.handle(Gossip.class, request -> receive(request.src(), request.body()));
         node.every(Duration.ofMillis(hubBatch), () -> {
             if (hub) flushAll();
         });
-        if (leafBatch > 0) {
-            node.every(Duration.ofMillis(leafBatch), () -> {
-                if (!hub) flushAll();
-            });
-        }
         node.every(Duration.ofMillis(resendAfter), () -> {
             rewind();
-            if (!batching()) flushAll(); // else the next batch carries the resends
+            if (!hub) flushAll(); // the hub's next fan-out carries its resends
         });
         node.run();
     }
@@ -173,11 +165,6 @@ class BroadcastNode implements Runnable {
         known = new int[ids.size()];
         ids.forEach(id -> log.add(new ArrayList<>()));
         for (String id : hub ? ids.subList(1, ids.size()) : ids.subList(0, 1)) links.put(id, new Link(id, ids.size()));
-    }
-
-    /** Whether this node sends on a period; if not (a leaf with no batch), it sends each value at once. */
-    private boolean batching() {
-        return hub || leafBatch > 0;
     }
 
     private synchronized List<Long> read() {
