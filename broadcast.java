@@ -214,7 +214,7 @@ class BroadcastNode implements Runnable {
         links.values().forEach(link -> flush(link, false));
     }
 
-    /** Sends the peer what it is not known to have, if anything (or, when {@code always}, just our prefix). */
+    /** Sends the peer what it is not known to have, if anything; when {@code always}, our prefix regardless. */
     private void flush(Link link, boolean always) {
         Gossip gossip;
         synchronized (this) {
