@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import tests.support.Nodes;
 
 /**
  * A short bench run against a real node program through the repository's
@@ -40,22 +40,8 @@ final class BenchRun {
         return Files.exists(Path.of(script)) || Files.exists(Path.of(script + ".java"));
     }
 
-    /**
-     * Builds the node script ahead of the run with maelstrom.sh --prepare, as a user
-     * would: the first build takes longer than the 10 s Maelstrom allows for init.
-     */
-    void prepare() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("./maelstrom.sh", "--prepare", script)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException("./maelstrom.sh --prepare " + script + " failed");
-        }
-    }
-
     Results run() throws IOException, InterruptedException {
-        prepare();
+        Nodes.prepare(script);
         Path store = Files.createTempDirectory("bench-test");
         var options = new Options(workload, Path.of("maelstrom.sh").toRealPath(), List.of(script), nodeCount, timeLimit,
                 rate, latency, Options.LatencyDist.CONSTANT, "grid", partition, nemesisInterval,

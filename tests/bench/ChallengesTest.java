@@ -3,6 +3,7 @@ package tests.bench;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Challenges;
@@ -10,6 +11,7 @@ import bench.Json;
 import bench.Network;
 import bench.Options;
 import bench.Results;
+import bench.TestCommand;
 import bench.Verdict;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,6 +37,14 @@ class ChallengesTest {
 
         String[] plain = {"test", "-w", "echo", "--bin", "x"};
         assertArrayEquals(plain, Challenges.expand(plain));
+    }
+
+    @Test
+    void theTestEntryPointRejectsABadCommandLineBeforeRunningAnything() {
+        var unknownPart = assertThrows(IllegalArgumentException.class, () -> TestCommand.run("--challenge", "9z"));
+        assertTrue(unknownPart.getMessage().contains("no preset for part 9z"), unknownPart.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TestCommand.run("--challenge", "1", "--no-such-flag"));
+        assertThrows(IllegalArgumentException.class, () -> TestCommand.run("--challenge", "1", "--rate", "-1"));
     }
 
     static Results results(Verdict.Validity validity, long servers, long ops, long median, long max) {

@@ -10,10 +10,10 @@ import bench.Runner;
 import bench.Verdict;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tests.support.Nodes;
 
 /**
  * The kafka workload end to end: real node processes from tests/broken/, started by
@@ -27,11 +27,7 @@ class KafkaBrokenNodesTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        var command = new ArrayList<>(List.of(ROOT.resolve("maelstrom.sh").toString(), "--prepare"));
-        NODES.forEach(n -> command.add("tests/broken/" + n + ".java"));
-        var build = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        assertEquals(0, build.waitFor(), "maelstrom.sh --prepare failed");
+        Nodes.prepare(NODES.stream().map(n -> "tests/broken/" + n + ".java").toArray(String[]::new));
     }
 
     /** Runs a node script under the kafka workload: 5a's flags, shortened. */

@@ -9,10 +9,10 @@ import bench.Runner;
 import bench.TxnWorkload;
 import bench.Verdict;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tests.support.Nodes;
 
 /**
  * The txn-rw-register workload end to end: real node processes from tests/broken/,
@@ -27,11 +27,7 @@ class TxnBrokenNodesTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        var command = new ArrayList<>(List.of(ROOT.resolve("maelstrom.sh").toString(), "--prepare"));
-        NODES.forEach(n -> command.add("tests/broken/" + n + ".java"));
-        var build = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        assertEquals(0, build.waitFor(), "maelstrom.sh --prepare failed");
+        Nodes.prepare(NODES.stream().map(n -> "tests/broken/" + n + ".java").toArray(String[]::new));
     }
 
     /** Runs a node script on one node for 3 s with 4 clients, checked for {@code model}. */

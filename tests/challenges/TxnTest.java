@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Op;
-import bench.Options;
 import bench.Results;
-import bench.Runner;
-import bench.TxnWorkload;
+import bench.TestCommand;
 import bench.Verdict;
 import bench.Workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +20,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tests.support.Nodes;
 
 /**
  * Challenges 6a, 6b and 6c against txn.java on the bench, with the official flags but a
@@ -36,66 +31,56 @@ import org.junit.jupiter.api.Test;
  * availability, each run ends with a final read of every written key on every node
  * (after healing and a short quiet period), which must agree across nodes: the
  * checker alone never sees whether writes reached the other replicas. Each run prints
- * its servers msgs-per-op and latency quantiles; to measure at full length (20 s, the
- * official 10 s nemesis interval, Maelstrom's 10 s quiet period) with another seed:
- *
- * <pre>./jbang -Dtxn.official=true -Dtxn.seed=2 tests.java --select '.*TxnTest'</pre>
+ * its servers msgs-per-op and latency quantiles; to measure at full length over seeds,
+ * use {@code ./jbang bench.java sweep --challenge 6b --seeds 1..3}.
  */
 class TxnTest {
 
-    static final Path ROOT = Path.of("").toAbsolutePath();
-    static final boolean OFFICIAL = Boolean.getBoolean("txn.official");
-    static final long SEED = Long.getLong("txn.seed", 1);
-    static final double TIME_LIMIT = OFFICIAL ? 20 : 6;
-    static final double NEMESIS_INTERVAL = OFFICIAL ? 10 : 1;
-    /** Longer than txn.java's ack timeout and a tick: a batch the last partition dropped has been resent. */
-    static final double QUIET_PERIOD = OFFICIAL ? 10 : 2;
     /** Far above what batching costs (about 0.05), far below one message per transaction. */
     static final double MAX_SERVERS_MSGS_PER_OP = 0.5;
 
     @BeforeAll
     static void prepare() throws Exception {
-        var build = new ProcessBuilder(ROOT.resolve("maelstrom.sh").toString(), "--prepare", "txn-rw-register")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        assertEquals(0, build.waitFor(), "maelstrom.sh --prepare failed");
+        Nodes.prepare("txn-rw-register");
     }
 
     @Test
     void part6aReadUncommittedOnOneNode() throws Exception {
-        run("6a", 1, false, "read-uncommitted");
+        run("6a");
     }
 
     @Test
     void part6bReadUncommittedReplicatedThroughPartitions() throws Exception {
-        run("6b", 2, true, "read-uncommitted");
+        run("6b");
     }
 
     @Test
     void part6cReadCommittedReplicatedThroughPartitions() throws Exception {
-        run("6c", 2, true, "read-committed");
+        run("6c");
     }
 
-    /** Runs one part (rate 1000, concurrency 2n, availability total) and checks everything it must meet. */
-    static void run(String part, int nodeCount, boolean partition, String model) throws Exception {
-        var observed = new Observed(new TxnWorkload(4, null, 16, List.of(model)));
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
-        var options = new Options("txn-rw-register", ROOT.resolve("maelstrom.sh").toRealPath(),
-                List.of("txn-rw-register"), nodeCount, TIME_LIMIT, 1000, 0, Options.LatencyDist.CONSTANT, "grid",
-                partition, NEMESIS_INTERVAL, 2 * nodeCount, "total", QUIET_PERIOD, SEED,
-                ROOT.resolve("store/tests/txn-" + part + "/" + stamp), List.of(model), 4, 16, null);
-        Files.createDirectories(options.runDir());
-        Results results = Runner.run(options, observed, System.err);
-        results.write();
-        System.out.printf("%s seed %d: %d ok of %d, servers msgs-per-op %.3f, latency ms %s%n", part, SEED,
-                results.okCount(), results.opCount(), results.serversMsgsPerOp(), observed.latencyQuantiles());
+    /**
+     * Runs a part's preset (rate 1000, concurrency 2n, availability total) for 6 s,
+     * partitions (if any) every second, and checks everything it must meet. The quiet
+     * period of 2 s is longer than txn.java's ack timeout and a tick: a batch the last
+     * partition dropped has been resent.
+     */
+    static void run(String part) throws Exception {
+        var observed = new AtomicReference<Observed>();
+        Results results = TestCommand.run(txns -> observed.updateAndGet(none -> new Observed(txns)), "--challenge", part,
+                "--time-limit", "6", "--nemesis-interval", "1", "--quiet-period", "2", "--seed", "1",
+                "--store", "store/tests");
+        System.out.printf("%s seed %d: %d ok of %d, servers msgs-per-op %.3f, latency ms %s%n", part,
+                results.options().seed(), results.okCount(), results.opCount(), results.serversMsgsPerOp(),
+                observed.get().latencyQuantiles());
 
         Verdict verdict = results.verdict();
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> "findings " + (verdict == null ? "none"
-                : verdict.findings()) + ", problems " + results.problems() + ", see " + options.runDir());
+                : verdict.findings()) + ", problems " + results.problems() + ", see " + results.options().runDir());
         assertEquals(results.opCount(), results.okCount(), "total availability: every transaction answered ok");
         assertTrue(results.serversMsgsPerOp() < MAX_SERVERS_MSGS_PER_OP,
                 "replication is batched: servers msgs-per-op " + results.serversMsgsPerOp());
-        observed.assertReplicasAgree(nodeCount);
+        observed.get().assertReplicasAgree(results.options().nodeCount());
     }
 
     /**
@@ -103,13 +88,13 @@ class TxnTest {
      * written, and a final phase in which each client reads every written key once.
      */
     static final class Observed implements Workload {
-        private final TxnWorkload txns;
+        private final Workload txns;
         private final List<Long> latencyNanos = new ArrayList<>();
         private final Map<Long, Set<Long>> written = new TreeMap<>();
         private final Set<Integer> finalAsked = new HashSet<>();
         private final Map<String, Map<Long, Long>> finalReads = new TreeMap<>();
 
-        Observed(TxnWorkload txns) {
+        Observed(Workload txns) {
             this.txns = txns;
         }
 

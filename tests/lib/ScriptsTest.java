@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tests.support.Nodes;
 
 /**
  * Speaks the protocol to the real scripts, launched by maelstrom.sh from the temp dir
@@ -31,9 +32,7 @@ class ScriptsTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        var build = new ProcessBuilder(ROOT.resolve("maelstrom.sh").toString(), "--prepare", "echo", "unique-ids")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        assertEquals(0, build.waitFor(), "maelstrom.sh --prepare failed");
+        Nodes.prepare("echo", "unique-ids");
     }
 
     /** A node process and its stdout, line by line. */
