@@ -76,8 +76,13 @@ class BenchCommand {
         @Option(names = "--seeds", defaultValue = "1..5", description = "A range (1..5) or a list (3,7,9); default ${DEFAULT-VALUE}.")
         String seeds;
 
+        /** The test's own flags, and the node's options behind a "--", as given. */
         @CommandLine.Unmatched
         List<String> testArgs = new ArrayList<>();
+
+        /** The node's options when no test flag came first: picocli took their "--" for its own. */
+        @Parameters(paramLabel = "NODE-OPTION", description = "Options for the node program, after --.")
+        List<String> nodeArgs = new ArrayList<>();
 
         /** One column: its heading and how a run's results give its figure. */
         record Column(String heading, java.util.function.Function<Results, Double> figure) {
@@ -110,6 +115,10 @@ class BenchCommand {
             for (long seed : seedList()) {
                 var args = new ArrayList<>(List.of("--challenge", part, "--seed", Long.toString(seed)));
                 args.addAll(testArgs);
+                if (!nodeArgs.isEmpty()) {
+                    args.add("--");
+                    args.addAll(nodeArgs);
+                }
                 Results results;
                 try {
                     results = TestCommand.run(args.toArray(String[]::new));
@@ -135,7 +144,7 @@ class BenchCommand {
                 double[] values = table.stream().mapToDouble(r -> r[column]).filter(v -> !Double.isNaN(v)).sorted().toArray();
                 medians[c] = values.length == 0 ? Double.NaN : values[values.length / 2];
             }
-            System.out.printf("%nsweep of %s over seeds %s %s%n%s%n%s%-6s%s%n", part, seeds, String.join(" ", testArgs),
+            System.out.printf("%nsweep of %s over seeds %s %s%n%s%n%s%-6s%s%n", part, seeds, String.join(" ", testArgs) + (nodeArgs.isEmpty() ? "" : " -- " + String.join(" ", nodeArgs)),
                     heading, rows, "median", cells(medians));
             return allValid ? 0 : 1;
         }
