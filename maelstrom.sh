@@ -56,6 +56,27 @@ jvm_flags=(
   -Xlog:disable -Xlog:all=warning:stderr   # the JVM's warnings would go to stdout
 )
 
+# The training run's requests: init, then rounds of every workload's requests.
+training_requests() {
+  local c='"src":"c1","dest":"n0"' i
+  echo '{"src":"c0","dest":"n0","body":{"type":"init","node_id":"n0","node_ids":["n0","n1"],"msg_id":1}}'
+  echo "{$c,\"body\":{\"type\":\"topology\",\"topology\":{\"n0\":[\"n1\"],\"n1\":[\"n0\"]},\"msg_id\":2}}"
+  for ((i = 1; i <= 200; i++)); do
+    cat <<EOF
+{$c,"body":{"type":"echo","echo":"training $i","msg_id":${i}01}}
+{$c,"body":{"type":"generate","msg_id":${i}02}}
+{$c,"body":{"type":"broadcast","message":$i,"msg_id":${i}03}}
+{$c,"body":{"type":"read","msg_id":${i}04}}
+{$c,"body":{"type":"add","delta":$i,"msg_id":${i}05}}
+{$c,"body":{"type":"send","key":"k$((i % 4))","msg":$i,"msg_id":${i}06}}
+{$c,"body":{"type":"poll","offsets":{"k$((i % 4))":0},"msg_id":${i}07}}
+{$c,"body":{"type":"commit_offsets","offsets":{"k$((i % 4))":$i},"msg_id":${i}08}}
+{$c,"body":{"type":"list_committed_offsets","keys":["k$((i % 4))"],"msg_id":${i}09}}
+{$c,"body":{"type":"txn","txn":[["r",$((i % 8)),null],["w",$((i % 8)),$i]],"msg_id":${i}10}}
+EOF
+  done
+}
+
 # Builds $script into $dir unless its stamp says the build is current.
 build() {
   local script=$1 dir=$2 stamp=$3
@@ -75,26 +96,22 @@ build() {
   cp=$("$root/jbang" --quiet info classpath "$script")
   [ -x "$jdk/bin/java" ] && [ -n "$main" ] && [ -n "$cp" ] || { echo "[maelstrom.sh] could not build $script" >&2; exit 1; }
   tmp=$(mktemp -d "$dir/tmp.XXXXXX")
-  # Training: init, then one request of every workload (a script answers those it
-  # does not handle with error 10), then stdin closes and the JVM exits normally,
-  # writing the cache. The requests put Jackson's record binding into the cache:
-  # without it, 25 nodes binding their first records at once on two cores answer
-  # the first requests after the client's 5 s.
+  # Training: init, then 200 rounds of one request of every workload (a script
+  # answers those it does not handle with error 10); meanwhile every message the node
+  # sends its peer n1 comes back to it as if n1 had sent it, so that the script's own
+  # node-to-node messages and replies are trained too. Then stdin closes and the JVM
+  # exits normally, writing the cache. Training puts Jackson's record binding and the
+  # hot paths' profiles into the cache: without it, 25 nodes binding their first
+  # records and compiling their hot code at once on two cores answer seconds late.
+  # Two writers feed the node: the requests, and the loop from its output, which runs
+  # from the start (a FIFO's opening blocks until both ends are open) and ends the
+  # training after 5 s; the node's stdin closes when both have.
+  mkfifo "$tmp/to-node" "$tmp/from-node"
+  training_requests >"$tmp/to-node" &
+  timeout 5 sed -un 's/^{"src":"n0","dest":"n1",/{"src":"n1","dest":"n0",/p' <"$tmp/from-node" >"$tmp/to-node" &
   (cd "$tmp" && "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp/app.aot" -cp "$cp" "$main" \
-    >/dev/null 2>"$tmp/training.log") <<'TRAINING' || true
-{"src":"c0","dest":"n0","body":{"type":"init","node_id":"n0","node_ids":["n0","n1"],"msg_id":1}}
-{"src":"c1","dest":"n0","body":{"type":"echo","echo":"training","msg_id":2}}
-{"src":"c1","dest":"n0","body":{"type":"generate","msg_id":3}}
-{"src":"c1","dest":"n0","body":{"type":"topology","topology":{"n0":["n1"],"n1":["n0"]},"msg_id":4}}
-{"src":"c1","dest":"n0","body":{"type":"broadcast","message":0,"msg_id":5}}
-{"src":"c1","dest":"n0","body":{"type":"read","msg_id":6}}
-{"src":"c1","dest":"n0","body":{"type":"add","delta":1,"msg_id":7}}
-{"src":"c1","dest":"n0","body":{"type":"send","key":"k","msg":1,"msg_id":8}}
-{"src":"c1","dest":"n0","body":{"type":"poll","offsets":{"k":0},"msg_id":9}}
-{"src":"c1","dest":"n0","body":{"type":"commit_offsets","offsets":{"k":0},"msg_id":10}}
-{"src":"c1","dest":"n0","body":{"type":"list_committed_offsets","keys":["k"],"msg_id":11}}
-{"src":"c1","dest":"n0","body":{"type":"txn","txn":[["r",1,null],["w",1,1]],"msg_id":12}}
-TRAINING
+    <"$tmp/to-node" >"$tmp/from-node" 2>"$tmp/training.log") || true
+  wait
   [ -s "$tmp/app.aot" ] || { cat "$tmp/training.log" >&2; echo "[maelstrom.sh] no AOT cache for $script" >&2; exit 1; }
   mv "$tmp/app.aot" "$dir/app.aot"
   rm -rf "$tmp"
