@@ -50,9 +50,11 @@ class BenchCommand {
 
         @Override
         public Integer call() {
-            Challenges.Challenge preset = Challenges.get(part);
-            if (preset == null) {
-                System.err.println("bench: no preset for part " + part + "; one of " + Challenges.parts());
+            Challenges.Challenge preset;
+            try {
+                preset = Challenges.require(part);
+            } catch (IllegalArgumentException e) {
+                System.err.println("bench: " + e.getMessage());
                 return USAGE;
             }
             var words = new ArrayList<>(List.of("test", "-w", preset.workload()));
@@ -90,9 +92,11 @@ class BenchCommand {
 
         @Override
         public Integer call() {
-            Challenges.Challenge preset = Challenges.get(part);
-            if (preset == null) {
-                System.err.println("bench: no preset for part " + part + "; one of " + Challenges.parts());
+            Challenges.Challenge preset;
+            try {
+                preset = Challenges.require(part);
+            } catch (IllegalArgumentException e) {
+                System.err.println("bench: " + e.getMessage());
                 return USAGE;
             }
             var columns = new ArrayList<>(List.of(

@@ -158,6 +158,15 @@ public final class Challenges {
         return PRESETS.get(part);
     }
 
+    /** The preset for a part; throws IllegalArgumentException, naming the parts there are, when there is none. */
+    public static Challenge require(String part) {
+        Challenge preset = get(part);
+        if (preset == null) {
+            throw new IllegalArgumentException("no preset for part " + part + "; one of " + parts());
+        }
+        return preset;
+    }
+
     /**
      * Expands {@code test --challenge PART ...}: the preset's workload and flags go in
      * front of the user's, so that flags given explicitly win (the command line allows

@@ -154,8 +154,8 @@ public final class TestCommand implements Callable<Integer> {
 
     /** Validates the command line; throws IllegalArgumentException, saying why, when it cannot run. */
     private Planned plan() {
-        if (challenge != null && Challenges.get(challenge) == null) {
-            throw new IllegalArgumentException("no preset for part " + challenge + "; one of " + Challenges.parts());
+        if (challenge != null) {
+            Challenges.require(challenge);
         }
         Options options = options();
         return new Planned(options, Workloads.create(options));
