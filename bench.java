@@ -40,6 +40,16 @@ class BenchCommand {
         System.exit(cli.execute(Challenges.expand(args)));
     }
 
+    /** The preset for a part, or null after saying on stderr that there is none. */
+    static Challenges.Challenge presetOrComplain(String part) {
+        try {
+            return Challenges.require(part);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** A part's official flags, for run.sh to hand to Maelstrom. */
     @Command(name = "command", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = USAGE,
             description = "Prints a part's Maelstrom arguments, one a line: test -w W FLAGS... --bin ./maelstrom.sh NAME")
@@ -50,11 +60,8 @@ class BenchCommand {
 
         @Override
         public Integer call() {
-            Challenges.Challenge preset;
-            try {
-                preset = Challenges.require(part);
-            } catch (IllegalArgumentException e) {
-                System.err.println("bench: " + e.getMessage());
+            Challenges.Challenge preset = presetOrComplain(part);
+            if (preset == null) {
                 return USAGE;
             }
             var words = new ArrayList<>(List.of("test", "-w", preset.workload()));
@@ -92,11 +99,8 @@ class BenchCommand {
 
         @Override
         public Integer call() {
-            Challenges.Challenge preset;
-            try {
-                preset = Challenges.require(part);
-            } catch (IllegalArgumentException e) {
-                System.err.println("bench: " + e.getMessage());
+            Challenges.Challenge preset = presetOrComplain(part);
+            if (preset == null) {
                 return USAGE;
             }
             var columns = new ArrayList<>(List.of(
