@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** The bench's one JSON mapper and a few helpers for message bodies. */
 public final class Json {
@@ -36,6 +38,18 @@ public final class Json {
      */
     public static JsonNode normalize(JsonNode v) {
         return v != null && v.isIntegralNumber() && v.canConvertToLong() ? LongNode.valueOf(v.longValue()) : v;
+    }
+
+    /**
+     * The body of a message line already checked to be well-formed, or an empty object
+     * when its body is not an object.
+     */
+    public static ObjectNode bodyOf(String line) {
+        try {
+            return MAPPER.readTree(line).get("body") instanceof ObjectNode body ? body : object();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a line checked before cannot fail to parse", e);
+        }
     }
 
     /** The body's "type", or "" when it has none. */

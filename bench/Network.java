@@ -1,9 +1,6 @@
 package bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -181,7 +178,7 @@ public final class Network implements AutoCloseable {
             return true;
         }
         if (line != null && !target.takesLines()) {
-            body = bodyOf(line);
+            body = Json.bodyOf(line);
             line = null;
         }
         long delay = client ? 0 : latency.drawNanos();
@@ -193,15 +190,6 @@ public final class Network implements AutoCloseable {
             queue.add(new Envelope(System.nanoTime() + delay, message));
         }
         return true;
-    }
-
-    private static ObjectNode bodyOf(String line) {
-        try {
-            JsonNode body = Json.MAPPER.readTree(line).get("body");
-            return body instanceof ObjectNode o ? o : Json.object();
-        } catch (IOException e) {
-            throw new UncheckedIOException("a line checked before cannot fail to parse", e);
-        }
     }
 
     /** Applies a grudge: for each receiver, the senders whose messages it drops. */

@@ -2,7 +2,6 @@ package bench;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -10,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,7 +145,7 @@ public final class NodeProcess implements Network.Endpoint {
         if (why == null) {
             boolean sent = header.hasId()
                     // The message's own id would clash with the one the network adds.
-                    ? network.send(header.src(), header.dest(), bodyOf(line))
+                    ? network.send(header.src(), header.dest(), Json.bodyOf(line))
                     : network.forward(header.src(), header.dest(), line);
             if (!sent) {
                 why = network.knows(header.src()) ? "unknown destination " + header.dest() : "unknown source " + header.src();
@@ -157,15 +155,6 @@ public final class NodeProcess implements Network.Endpoint {
             outputDead = true;
             problem("printed a line that is not a valid message (" + why + "); its output is ignored from then on, "
                     + "as Maelstrom does: " + abbreviate(line));
-        }
-    }
-
-    private static ObjectNode bodyOf(String line) {
-        try {
-            JsonNode body = Json.MAPPER.readTree(line).get("body");
-            return body instanceof ObjectNode o ? o : Json.object();
-        } catch (IOException e) {
-            throw new UncheckedIOException("a line checked before cannot fail to parse", e);
         }
     }
 
