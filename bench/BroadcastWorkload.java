@@ -24,14 +24,13 @@ import java.util.Set;
 public final class BroadcastWorkload implements Workload {
 
     private final String topology;
-    private final int concurrency;
-    private final Set<Integer> finalReadDone = new HashSet<>();
+    private final FinalReads finalPhase;
     private long nextValue;
 
     /** A broadcast workload using the options' topology and concurrency. */
     public BroadcastWorkload(Options options) {
         this.topology = options.topology();
-        this.concurrency = options.concurrency();
+        this.finalPhase = new FinalReads(options.concurrency());
         // Fails now, before any node starts, on a topology name that does not exist.
         Topology.of(topology, List.of());
     }
@@ -60,8 +59,7 @@ public final class BroadcastWorkload implements Workload {
 
     @Override
     public ObjectNode nextFinal(int process, Random random) {
-        // One final read per client thread, whatever its process number has become.
-        return finalReadDone.add(process % concurrency) ? Json.body("read") : null;
+        return finalPhase.next(process);
     }
 
     /** What set-full tracks for one value; events are positions in the history's event order. */

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Maelstrom's g-counter workload: adds of 0 to 4 and reads, then one final read per
@@ -20,12 +18,11 @@ import java.util.Set;
  */
 public final class GCounterWorkload implements Workload {
 
-    private final int concurrency;
-    private final Set<Integer> finalReadDone = new HashSet<>();
+    private final FinalReads finalPhase;
 
     /** A g-counter workload using the options' concurrency. */
     public GCounterWorkload(Options options) {
-        this.concurrency = options.concurrency();
+        this.finalPhase = new FinalReads(options.concurrency());
     }
 
     @Override
@@ -50,7 +47,7 @@ public final class GCounterWorkload implements Workload {
 
     @Override
     public ObjectNode nextFinal(int process, Random random) {
-        return finalReadDone.add(process % concurrency) ? Json.body("read") : null;
+        return finalPhase.next(process);
     }
 
     @Override
