@@ -311,7 +311,8 @@ public final class Node {
         }
     }
 
-    private void replyError(String src, ObjectNode request, RpcError error) {
+    /** Answers {@code request} with {@code error}, or logs it when the request asked for no answer. */
+    void replyError(String src, ObjectNode request, RpcError error) {
         if (request.hasNonNull("msg_id")) {
             reply(src, request.get("msg_id").asLong(), errorBody(error));
         } else {
@@ -319,7 +320,7 @@ public final class Node {
         }
     }
 
-    static ObjectNode errorBody(RpcError error) {
+    private static ObjectNode errorBody(RpcError error) {
         return Json.NODES.objectNode().put("type", "error").put("code", error.code()).put("text", error.text());
     }
 

@@ -47,7 +47,7 @@ public final class Request<T> {
 
     /** Answers with a Maelstrom error. */
     public void fail(RpcError error) {
-        if (expectsReply()) node.reply(src, raw.get("msg_id").asLong(), Node.errorBody(error));
+        node.replyError(src, raw, error);
     }
 
     @Override
