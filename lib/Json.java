@@ -6,11 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,14 +15,10 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
- * How messages map to JSON: whole lines to trees, and bodies to Java records, with
- * field names in snake_case and the message type taken from the record's simple name
+ * How messages map to JSON: whole lines to trees, with jackson-core's streaming parser
+ * and generator, and bodies to Java records through {@link Binding}, with field names
+ * in snake_case and the message type taken from the record's simple name
  * ({@code EchoOk} is {@code "echo_ok"}).
- *
- * <p>Lines are read and written with jackson-core's streaming parser and generator,
- * and the databind {@link ObjectMapper} is built only when a record is first bound:
- * building it costs about a fifth of a node's start-up CPU, and init must be answered
- * while every other node of the cluster is starting on the same cores.
  */
 final class Json {
 
@@ -35,28 +27,10 @@ final class Json {
 
     private static final JsonFactory STREAMS = new JsonFactory();
 
-    /** Built on first use; see the class comment. */
-    private static final class Mapper {
-        /** Strict where it matters: a record component missing from a request is an error. */
-        static final ObjectMapper INSTANCE = JsonMapper.builder()
-                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .build();
-    }
-
     private static final ClassValue<String> TYPE_NAMES = new ClassValue<>() {
         @Override
         protected String computeValue(Class<?> type) {
-            String name = type.getSimpleName();
-            var snake = new StringBuilder(name.length() + 4);
-            for (int i = 0; i < name.length(); i++) {
-                char c = name.charAt(i);
-                if (Character.isUpperCase(c) && i > 0) snake.append('_');
-                snake.append(Character.toLowerCase(c));
-            }
-            return snake.toString();
+            return Binding.snakeCase(type.getSimpleName());
         }
     };
 
@@ -159,7 +133,7 @@ final class Json {
             throw new IllegalArgumentException("a body is a record or an ObjectNode, not " + body.getClass());
         }
         ObjectNode node = NODES.objectNode().put("type", typeName(body.getClass()));
-        node.setAll((ObjectNode) Mapper.INSTANCE.valueToTree(body));
+        node.setAll((ObjectNode) Binding.write(body));
         return node;
     }
 
@@ -167,11 +141,7 @@ final class Json {
     static <T> T convert(JsonNode value, Class<T> type) {
         if (type.isInstance(value)) return type.cast(value);
         try {
-            return Mapper.INSTANCE.treeToValue(value, type);
-        } catch (JsonProcessingException e) {
-            // Jackson's text ends with advice on its own settings, which helps no sender
-            String why = e.getOriginalMessage().replaceFirst(";? *`[\\w.]+` enabled.*$", "");
-            throw new RpcError(RpcError.MALFORMED_REQUEST, typeName(type) + ": " + why);
+            return Binding.read(value, type);
         } catch (IllegalArgumentException e) {
             throw new RpcError(RpcError.MALFORMED_REQUEST, typeName(type) + ": " + e.getMessage());
         }

@@ -98,8 +98,12 @@ public final class Node {
     /**
      * Handles messages of the type named by {@code bodyType}'s class name in snake_case
      * ({@code Broadcast} handles {@code "broadcast"}), reading each body into that record.
+     * Its components may be strings, numbers, booleans, lists, sets, maps with string
+     * keys, arrays, records and {@code JsonNode}; any other type fails here, with an
+     * IllegalArgumentException, rather than at the first message.
      */
     public <T extends Record> void handle(Class<T> bodyType, Handler<T> handler) {
+        Binding.check(bodyType);
         routes.put(Json.typeName(bodyType), new Route<>(bodyType, handler));
     }
 
@@ -259,24 +263,21 @@ public final class Node {
         }
     }
 
-    /**
-     * Reads init from the JSON tree by hand: binding a record here would put Jackson's
-     * introspection (tens of milliseconds of CPU) before init_ok, and Maelstrom starts
-     * every node at once with ten seconds for all of them to answer.
-     */
+    private record Init(String nodeId, List<String> nodeIds) {
+    }
+
     private void init(String src, ObjectNode body) {
-        JsonNode nodeId = body.get("node_id");
-        JsonNode ids = body.get("node_ids");
-        if (nodeId == null || !nodeId.isTextual() || ids == null || !ids.isArray()) {
-            replyError(src, body, new RpcError(RpcError.MALFORMED_REQUEST, "init needs node_id and node_ids"));
+        Init init;
+        try {
+            init = Json.convert(body, Init.class);
+        } catch (RpcError e) {
+            replyError(src, body, e);
             return;
         }
-        var all = new ArrayList<String>();
-        ids.forEach(n -> all.add(n.asText()));
         synchronized (this) {
             boolean first = id == null;
-            id = nodeId.asText();
-            nodeIds = List.copyOf(all);
+            id = init.nodeId();
+            nodeIds = List.copyOf(init.nodeIds());
             if (body.hasNonNull("msg_id")) {
                 reply(src, body.get("msg_id").asLong(), Json.NODES.objectNode().put("type", "init_ok"));
             }
