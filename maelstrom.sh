@@ -53,6 +53,7 @@ jvm_flags=(
   -XX:TieredStopAtLevel=1     # C1 only: less compiling at start, fast enough after
   -XX:-UsePerfData
   -Xss512k
+  -Djdk.reflect.useNativeAccessorOnly=true   # reflection without spinning classes at first messages
   -Xlog:disable -Xlog:all=warning:stderr   # the JVM's warnings would go to stdout
 )
 
