@@ -7,7 +7,11 @@ import bench.Results;
 import bench.Verdict;
 import org.junit.jupiter.api.Test;
 
-/** The real solutions pass the bench under the challenges' own conditions, in short. */
+/**
+ * Echo and unique IDs pass the bench under their challenges' conditions, in short. The
+ * other solutions have classes of their own in tests.challenges, with quiet periods
+ * long enough for each script's recovery after the last partition.
+ */
 class SolutionsTest {
 
     static Results passes(BenchRun run) throws Exception {
@@ -31,22 +35,6 @@ class SolutionsTest {
         run.rate = 500;
         run.partition = true;
         run.availability = "total";
-        passes(run);
-    }
-
-    @Test
-    void broadcastUnderPartitions() throws Exception {
-        var run = new BenchRun("broadcast", "broadcast");
-        run.nodeCount = 5;
-        run.partition = true;
-        passes(run);
-    }
-
-    @Test
-    void gCounterUnderPartitions() throws Exception {
-        var run = new BenchRun("g-counter", "g-counter");
-        run.rate = 100;
-        run.partition = true;
         passes(run);
     }
 }
