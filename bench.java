@@ -169,7 +169,7 @@ class BenchCommand {
         private static String cells(double[] row) {
             var line = new StringBuilder();
             for (double v : row) {
-                line.append(Double.isNaN(v) ? String.format(" %15s", "-") : String.format(" %15.2f", v));
+                line.append(Double.isNaN(v) ? String.format(" %15s", "-") : String.format(" %15s", Challenges.Criterion.shown(v)));
             }
             return line.toString();
         }

@@ -35,6 +35,19 @@ public final class Challenges {
             Double v = value(results);
             return v != null && (limit == null ? v == 1.0 : v < limit);
         }
+
+        /**
+         * A measured value with two decimals, or as many more (up to six) as it takes not to
+         * show a fraction as a whole number: an ok fraction of 0.9997 is not "1.00".
+         */
+        public static String shown(double v) {
+            String text = String.format("%.2f", v);
+            for (int decimals = 3; decimals <= 6 && v != Math.rint(v) && Double.parseDouble(text) == Math.rint(v);
+                 decimals++) {
+                text = String.format("%." + decimals + "f", v);
+            }
+            return text;
+        }
     }
 
     /**

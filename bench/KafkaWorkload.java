@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,13 +26,18 @@ import java.util.TreeMap;
  *
  * <p>Maelstrom runs a poll and its commit inside one Jepsen operation, and an assign and
  * its list inside another; here every request is an operation of its own, so a poll's
- * commit and an assign's list each take their own tick. Maelstrom also crashes a random
- * client every 30 s / concurrency; the bench retires a process only when a request times
- * out (that client then starts afresh, as in Maelstrom).
+ * commit and an assign's list each take their own tick.
  *
- * <p>Final phase: each process starts a fresh consumer of every key seen, from offset 0,
- * and polls (committing as it goes) until it has reached the highest offset known at the
- * end of the main phase on every key, for at most 10 s as Maelstrom does.
+ * <p>As Jepsen's kafka workload (with Maelstrom's {@code :crash-clients? true}), it crashes
+ * a client every 0..2 × 30 s / concurrency, never between a poll and its commit: a
+ * {@link Workload#CRASH} operation, indefinite, after which the thread is a new process
+ * with a new client that holds no keys until it assigns some, from the committed offsets.
+ * These crashes are why Maelstrom's ok fraction for kafka stays under 1.
+ *
+ * <p>Final phase: each thread crashes its client, then starts a fresh consumer of every
+ * key seen, from offset 0, and polls (committing as it goes) until it has reached the
+ * highest offset known at the end of the main phase on every key, for at most 10 s as
+ * Maelstrom does.
  */
 public final class KafkaWorkload implements Workload {
 
@@ -38,6 +45,9 @@ public final class KafkaWorkload implements Workload {
     private static final double ASSIGN_P = 1.0 / 64;
     /** Maelstrom clips the final polls to this, in case the node lost messages. */
     private static final Duration MAELSTROM_FINAL_LIMIT = Duration.ofSeconds(10);
+    /** Jepsen's default crash-client-interval, which Maelstrom keeps. */
+    private static final Duration JEPSEN_CRASH_INTERVAL = Duration.ofSeconds(30);
+    private static final ObjectNode CRASH = body(Workload.CRASH);
 
     /** One client's consumer state. */
     private static final class Client {
@@ -50,7 +60,14 @@ public final class KafkaWorkload implements Workload {
     }
 
     private final TxnKeyPool pool;
+    private final int concurrency;
+    /** Mean time between two crashes, over all threads; 0 for none. */
+    private final long crashGapNanos;
     private final long finalLimitNanos;
+    /** When the next crash is due, on System.nanoTime's clock; set at the first request. */
+    private long crashDue = Long.MIN_VALUE;
+    /** Threads (process mod concurrency) whose client the final phase has crashed. */
+    private final Set<Integer> crashedForFinal = new HashSet<>();
     private final Map<Integer, Client> clients = new HashMap<>();
     private final Map<Integer, Client> finalClients = new HashMap<>();
     /** The op drawn but deferred by an assign; Maelstrom's generator offers it again next. */
@@ -65,17 +82,23 @@ public final class KafkaWorkload implements Workload {
     /**
      * @param keyCount        keys in use at once, or null for Elle's default (10)
      * @param maxWritesPerKey messages per key before moving to a fresh key (Maelstrom's default 16)
+     * @param concurrency     the test's client threads
      */
-    public KafkaWorkload(Integer keyCount, int maxWritesPerKey) {
-        this(keyCount, maxWritesPerKey, MAELSTROM_FINAL_LIMIT);
+    public KafkaWorkload(Integer keyCount, int maxWritesPerKey, int concurrency) {
+        this(keyCount, maxWritesPerKey, concurrency, JEPSEN_CRASH_INTERVAL, MAELSTROM_FINAL_LIMIT);
     }
 
     /**
-     * As Maelstrom's, but with the final polls clipped to {@code finalLimit} instead of 10 s:
-     * tests of nodes that lose messages need not wait for polls that can never catch up.
+     * As Maelstrom's, but with crashes every 0..2 × {@code crashInterval} / concurrency
+     * ({@link Duration#ZERO} for none) and the final polls clipped to {@code finalLimit}
+     * instead of 10 s: tests of nodes that lose messages need not wait for polls that can
+     * never catch up.
      */
-    public KafkaWorkload(Integer keyCount, int maxWritesPerKey, Duration finalLimit) {
+    public KafkaWorkload(Integer keyCount, int maxWritesPerKey, int concurrency, Duration crashInterval,
+                         Duration finalLimit) {
         this.pool = new TxnKeyPool(keyCount, maxWritesPerKey);
+        this.concurrency = concurrency;
+        this.crashGapNanos = crashInterval.toNanos() / concurrency;
         this.finalLimitNanos = finalLimit.toNanos();
     }
 
@@ -83,6 +106,10 @@ public final class KafkaWorkload implements Workload {
     public ObjectNode next(int process, Random random) {
         Client client = clients.computeIfAbsent(process, p -> new Client());
         if (client.owed != null) return pay(client);
+        if (crashDue(random)) {
+            clients.remove(process);
+            return CRASH.deepCopy();
+        }
         TxnKeyPool.Draw draw = deferred != null ? deferred : pool.draw(random);
         deferred = null;
         if (random.nextDouble() < ASSIGN_P) {
@@ -106,6 +133,7 @@ public final class KafkaWorkload implements Workload {
     @Override
     public ObjectNode nextFinal(int process, Random random) {
         if (finalStart < 0) finalStart = System.nanoTime();
+        if (crashGapNanos > 0 && crashedForFinal.add(process % concurrency)) return CRASH.deepCopy();
         Client client = finalClients.computeIfAbsent(process, p -> {
             // A fresh consumer, assigned every key and rewound to the beginning.
             var c = new Client();
@@ -141,6 +169,19 @@ public final class KafkaWorkload implements Workload {
     @Override
     public Verdict check(List<Op> history) {
         return KafkaChecker.check(history);
+    }
+
+    /**
+     * Whether a crash is due now; Jepsen's stagger, on planned times: each is 0..2 mean gaps
+     * after the one before, the first after the workload's first request.
+     */
+    private boolean crashDue(Random random) {
+        if (crashGapNanos == 0) return false;
+        long now = System.nanoTime();
+        if (crashDue == Long.MIN_VALUE) crashDue = now + (long) (random.nextDouble() * 2 * crashGapNanos);
+        if (now < crashDue) return false;
+        crashDue += (long) (random.nextDouble() * 2 * crashGapNanos);
+        return true;
     }
 
     private static ObjectNode body(String type) {

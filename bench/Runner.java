@@ -217,8 +217,15 @@ public final class Runner {
             this.process = thread;
         }
 
-        /** Makes one request and records it. */
+        /** Makes one request and records it; a {@link Workload#CRASH} is recorded without a request. */
         void perform(ObjectNode body, boolean isFinal) {
+            if (Workload.CRASH.equals(Json.type(body))) {
+                long now = elapsedNanos();
+                // Jepsen's client crash: indefinite, and the thread goes on as a new process.
+                record(new Op(process, client == null ? null : client.id(), node, Workload.CRASH, body, null,
+                        Op.Type.INFO, now, now, isFinal));
+                return;
+            }
             if (client == null || (clientProcess != process && !reusableClient)) {
                 // Jepsen opens a fresh client for a new process; the old one leaves the network.
                 if (client != null) {
@@ -232,8 +239,12 @@ public final class Runner {
             ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);
             long completed = elapsedNanos();
             boolean idempotent = Boolean.TRUE.equals(guarded(() -> workload.idempotent(f)));
-            Op op = new Op(process, client.id(), node, f, body, reply, classify(f, reply, idempotent),
-                    invoked, completed, isFinal);
+            record(new Op(process, client.id(), node, f, body, reply, classify(f, reply, idempotent),
+                    invoked, completed, isFinal));
+        }
+
+        /** Adds {@code op} to the history, retiring this process if its outcome is unknown. */
+        private void record(Op op) {
             if (op.type() == Op.Type.INFO) {
                 process += options.concurrency();
             }

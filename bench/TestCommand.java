@@ -143,7 +143,7 @@ public final class TestCommand implements Callable<Integer> {
             boolean pass = c.pass(results);
             all &= pass;
             System.out.printf("  %-4s %-34s measured %s%n", pass ? "PASS" : "FAIL", c.name(),
-                    v == null ? "nothing" : String.format("%.2f", v));
+                    v == null ? "nothing" : Challenges.Criterion.shown(v));
         }
         return all ? 0 : results.validity() == Verdict.Validity.UNKNOWN ? 2 : 1;
     }

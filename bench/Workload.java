@@ -15,6 +15,14 @@ import java.util.Random;
 public interface Workload {
 
     /**
+     * The type of a body that {@link #next} or {@link #nextFinal} may return to crash the
+     * client, as Jepsen's kafka workload does: the bench sends nothing, records an
+     * indefinite operation, and the thread goes on as a new process with a new client
+     * (unless {@link #reusableClient}).
+     */
+    String CRASH = "crash";
+
+    /**
      * The body the bench sends once to {@code node} after every node answered init and
      * before clients start, or null for none (broadcast sends its topology here).
      */

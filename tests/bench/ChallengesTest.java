@@ -22,6 +22,15 @@ import org.junit.jupiter.api.Test;
 class ChallengesTest {
 
     @Test
+    void measuredValuesShowFractionsThatTwoDecimalsWouldRoundToAWholeNumber() {
+        assertEquals("0.9997", Challenges.Criterion.shown(0.99968));
+        assertEquals("0.004", Challenges.Criterion.shown(0.0041));
+        assertEquals("1.00", Challenges.Criterion.shown(1.0));
+        assertEquals("213.00", Challenges.Criterion.shown(213));
+        assertEquals("4.23", Challenges.Criterion.shown(4.2349));
+    }
+
+    @Test
     void presetFlagsComeFirstSoExplicitFlagsWinAndTheSolutionIsTheDefaultBin() {
         String[] expanded = Challenges.expand(new String[] {"test", "--challenge", "3d", "--nemesis", "partition",
                 "--time-limit", "5"});

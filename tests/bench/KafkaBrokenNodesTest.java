@@ -8,6 +8,9 @@ import bench.Options;
 import bench.Results;
 import bench.Runner;
 import bench.Verdict;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +20,9 @@ import tests.support.Nodes;
 
 /**
  * The kafka workload end to end: real node processes from tests/broken/, started by
- * maelstrom.sh, driven by the bench for a few seconds. The simple log passes on one node;
- * each broken node is rejected with findings that name the operations.
+ * maelstrom.sh, driven by the bench for a few seconds, with a client crash about every
+ * half second. The simple log passes on one node, through the crashes; each broken node is
+ * rejected with findings that name the operations.
  */
 class KafkaBrokenNodesTest {
 
@@ -30,13 +34,14 @@ class KafkaBrokenNodesTest {
         Nodes.prepare(NODES.stream().map(n -> "tests/broken/" + n + ".java").toArray(String[]::new));
     }
 
-    /** Runs a node script under the kafka workload: 5a's flags, shortened. */
+    /** Runs a node script under the kafka workload: 5a's flags, shortened, with crashes 30 times as often. */
     static Results run(String script, int nodeCount) throws Exception {
         var options = new Options("kafka", ROOT.resolve("maelstrom.sh").toRealPath(),
                 List.of("tests/broken/" + script + ".java"), nodeCount, 3, 300, 0, Options.LatencyDist.CONSTANT, "grid",
                 false, 10, 2 * nodeCount, null, 0.5, 1, ROOT.resolve("store/tests/" + script + "-" + System.nanoTime()),
                 List.of(), 4, 16, null);
-        Results results = Runner.run(options, new KafkaWorkload(null, 16, Duration.ofSeconds(2)), System.err);
+        Results results = Runner.run(options, new KafkaWorkload(null, 16, 2 * nodeCount, Duration.ofSeconds(1),
+                Duration.ofSeconds(2)), System.err);
         results.write();
         assertTrue(results.problems().isEmpty(), "node problems: " + results.problems());
         return results;
@@ -51,6 +56,37 @@ class KafkaBrokenNodesTest {
         Results results = run("kafka-simple", 1);
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> results.verdict().findings().toString());
         assertTrue(results.okCount() > 100, "ops ok: " + results.okCount());
+
+        // Each crash is indefinite and sends nothing; its thread goes on as a new process with
+        // a new client. Every thread's final phase begins with one.
+        List<JsonNode> history = history(results);
+        List<JsonNode> crashes = history.stream().filter(op -> op.get("f").asText().equals("crash")).toList();
+        assertTrue(crashes.stream().filter(op -> !op.get("final").asBoolean()).count() >= 2, "crashes: " + crashes);
+        assertEquals(2, crashes.stream().filter(op -> op.get("final").asBoolean()).count(), "final crashes: " + crashes);
+        assertEquals(results.opCount() - crashes.size(), results.okCount(), "every other op ok");
+        for (JsonNode crash : crashes) {
+            assertEquals("info", crash.get("type").asText());
+            assertTrue(crash.get("reply").isNull());
+            int process = crash.get("process").asInt();
+            JsonNode after = history.stream().filter(op -> op.get("process").asInt() == process + 2).findFirst()
+                    .orElseThrow(() -> new AssertionError("process " + process + " has no successor"));
+            assertTrue(!after.get("client").asText().equals(crash.get("client").asText()), after + " after " + crash);
+        }
+        long requests = results.net().all().msgCount();
+        assertEquals(2 * (history.size() - crashes.size()) + 2, requests, "init and a reply, two per op, none for a crash");
+    }
+
+    static List<JsonNode> history(Results results) throws Exception {
+        var mapper = new ObjectMapper();
+        try (var lines = Files.lines(results.options().runDir().resolve("history.jsonl"))) {
+            return lines.map(line -> {
+                try {
+                    return mapper.readTree(line);
+                } catch (Exception e) {
+                    throw new AssertionError(line, e);
+                }
+            }).toList();
+        }
     }
 
     @Test

@@ -50,7 +50,7 @@ class KafkaCheckerTest {
         }
 
         Verdict check() {
-            return new KafkaWorkload(null, 16).check(ops);
+            return new KafkaWorkload(null, 16, 4).check(ops);
         }
     }
 

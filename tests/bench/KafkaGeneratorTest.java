@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The kafka generator driven against an in-memory log standing in for a node: it speaks
- * Maelstrom's requests, follows each poll with its commit, assigns now and then, its final
- * phase catches up with every key, and the checker passes the history of a correct log.
+ * Maelstrom's requests, follows each poll with its commit, assigns now and then, crashes
+ * clients as Jepsen does, its final phase catches up with every key, and the checker
+ * passes the history of a correct log.
  */
 class KafkaGeneratorTest {
 
@@ -73,7 +74,7 @@ class KafkaGeneratorTest {
 
     @Test
     void drivesAConsumerAsMaelstromsClientDoesAndPassesACorrectLog() {
-        var workload = new KafkaWorkload(null, 16);
+        var workload = new KafkaWorkload(null, 16, 4, Duration.ZERO, Duration.ofSeconds(10));
         var log = new Log();
         var random = new Random(3);
         var history = new ArrayList<Op>();
@@ -136,9 +137,76 @@ class KafkaGeneratorTest {
     }
 
     @Test
+    void crashesAClientNowAndThenNeverBetweenAPollAndItsCommitAndEveryThreadAtTheFinalPhase() {
+        // A crash every 0..2 x 10 ms over the 4 threads, for 300 ms.
+        var workload = new KafkaWorkload(null, 16, 4, Duration.ofMillis(40), Duration.ofSeconds(10));
+        var log = new Log();
+        var random = new Random(7);
+        var history = new ArrayList<Op>();
+        int[] processes = {0, 1, 2, 3};
+        Map<Integer, ObjectNode> lastReply = new HashMap<>();
+        Set<Integer> fresh = new HashSet<>();
+        long t = 0;
+        int crashes = 0;
+        long end = System.nanoTime() + 300_000_000L;
+        for (int i = 0; System.nanoTime() < end; i++) {
+            int thread = i % 4;
+            int process = processes[thread];
+            ObjectNode req = workload.next(process, random);
+            String type = req.get("type").asText();
+            if (type.equals("crash")) {
+                ObjectNode before = lastReply.get(process);
+                assertFalse(before != null && before.has("msgs") && before.get("msgs").properties().stream()
+                        .anyMatch(e -> !e.getValue().isEmpty()), "crashed between a poll and its commit");
+                crashes++;
+                Op op = new Op(process, "c", "n0", type, req, null, Op.Type.INFO, t, t, false);
+                history.add(op);
+                workload.completed(op);
+                processes[thread] += 4; // as the bench renews a crashed thread's process
+                fresh.add(processes[thread]);
+                continue;
+            }
+            // A fresh client holds no keys: it polls nothing until it has assigned some.
+            if (fresh.contains(process) && type.equals("poll")) {
+                assertTrue(req.get("offsets").isEmpty(), "a fresh client's first poll: " + req);
+            }
+            if (type.equals("list_committed_offsets")) fresh.remove(process);
+            ObjectNode rep = log.answer(req);
+            lastReply.put(process, rep);
+            Op op = new Op(process, "c", "n0", type, req, rep, Op.Type.OK, t, t + 1, false);
+            t += 2;
+            history.add(op);
+            workload.completed(op);
+        }
+        assertTrue(crashes >= 5, "crashes in 300 ms: " + crashes);
+
+        // The final phase: each thread's first request is a crash; then its new process polls.
+        for (int thread = 0; thread < 4; thread++) {
+            ObjectNode req = workload.nextFinal(processes[thread], random);
+            assertEquals("crash", req.get("type").asText());
+            history.add(new Op(processes[thread], "c", "n0", "crash", req, null, Op.Type.INFO, t, t, true));
+            processes[thread] += 4;
+            req = workload.nextFinal(processes[thread], random);
+            assertEquals("poll", req.get("type").asText());
+            do {
+                Op op = new Op(processes[thread], "c", "n0", req.get("type").asText(), req, log.answer(req),
+                        Op.Type.OK, t, t + 1, true);
+                t += 2;
+                history.add(op);
+                workload.completed(op);
+            } while ((req = workload.nextFinal(processes[thread], random)) != null);
+        }
+        int ops = history.size();
+        Verdict v = workload.check(history);
+        assertTrue(v.valid(), v.findings().toString());
+        long commits = history.stream().filter(op -> op.f().equals("commit_offsets")).count();
+        assertEquals(ops - commits, v.details().get("maelstrom_ops").asLong(), "crashes are Maelstrom operations");
+    }
+
+    @Test
     void aLogThatDropsEveryFifthSendIsRejected() {
         // Its final polls can never catch up: clip them short.
-        var workload = new KafkaWorkload(null, 16, Duration.ofMillis(300));
+        var workload = new KafkaWorkload(null, 16, 4, Duration.ZERO, Duration.ofMillis(300));
         var log = new Log() {
             int sends;
 
