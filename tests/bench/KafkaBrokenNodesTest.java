@@ -9,13 +9,12 @@ import bench.Results;
 import bench.Runner;
 import bench.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tests.support.Histories;
 import tests.support.Nodes;
 
 /**
@@ -59,7 +58,7 @@ class KafkaBrokenNodesTest {
 
         // Each crash is indefinite and sends nothing; its thread goes on as a new process with
         // a new client. Every thread's final phase begins with one.
-        List<JsonNode> history = history(results);
+        List<JsonNode> history = Histories.of(results);
         List<JsonNode> crashes = history.stream().filter(op -> op.get("f").asText().equals("crash")).toList();
         assertTrue(crashes.stream().filter(op -> !op.get("final").asBoolean()).count() >= 2, "crashes: " + crashes);
         assertEquals(2, crashes.stream().filter(op -> op.get("final").asBoolean()).count(), "final crashes: " + crashes);
@@ -74,19 +73,6 @@ class KafkaBrokenNodesTest {
         }
         long requests = results.net().all().msgCount();
         assertEquals(2 * (history.size() - crashes.size()) + 2, requests, "init and a reply, two per op, none for a crash");
-    }
-
-    static List<JsonNode> history(Results results) throws Exception {
-        var mapper = new ObjectMapper();
-        try (var lines = Files.lines(results.options().runDir().resolve("history.jsonl"))) {
-            return lines.map(line -> {
-                try {
-                    return mapper.readTree(line);
-                } catch (Exception e) {
-                    throw new AssertionError(line, e);
-                }
-            }).toList();
-        }
     }
 
     @Test
