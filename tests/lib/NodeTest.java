@@ -64,6 +64,17 @@ class NodeTest {
                     {"type":"init","node_id":5,"msg_id":1}""");
             var body = n.nextBody();
             assertEquals(12, body.get("code").asInt());
+            // JSON nulls fit a String but name no node.
+            n.send("c0", """
+                    {"type":"init","node_id":null,"node_ids":["n1"],"msg_id":2}""");
+            assertEquals(12, n.nextBody().get("code").asInt());
+            n.send("c0", """
+                    {"type":"init","node_id":"n1","node_ids":["n1",null],"msg_id":3}""");
+            assertEquals(12, n.nextBody().get("code").asInt());
+            // and the node goes on: a good init is answered
+            n.send("c0", """
+                    {"type":"init","node_id":"n1","node_ids":["n1"],"msg_id":4}""");
+            assertEquals("init_ok", n.nextBody().get("type").asText());
         }
     }
 
