@@ -47,7 +47,6 @@ public final class KafkaWorkload implements Workload {
     private static final Duration MAELSTROM_FINAL_LIMIT = Duration.ofSeconds(10);
     /** Jepsen's default crash-client-interval, which Maelstrom keeps. */
     private static final Duration JEPSEN_CRASH_INTERVAL = Duration.ofSeconds(30);
-    private static final ObjectNode CRASH = body(Workload.CRASH);
 
     /** One client's consumer state. */
     private static final class Client {
@@ -108,7 +107,7 @@ public final class KafkaWorkload implements Workload {
         if (client.owed != null) return pay(client);
         if (crashDue(random)) {
             clients.remove(process);
-            return CRASH.deepCopy();
+            return body(Workload.CRASH);
         }
         TxnKeyPool.Draw draw = deferred != null ? deferred : pool.draw(random);
         deferred = null;
@@ -133,7 +132,7 @@ public final class KafkaWorkload implements Workload {
     @Override
     public ObjectNode nextFinal(int process, Random random) {
         if (finalStart < 0) finalStart = System.nanoTime();
-        if (crashGapNanos > 0 && crashedForFinal.add(process % concurrency)) return CRASH.deepCopy();
+        if (crashGapNanos > 0 && crashedForFinal.add(process % concurrency)) return body(Workload.CRASH);
         Client client = finalClients.computeIfAbsent(process, p -> {
             // A fresh consumer, assigned every key and rewound to the beginning.
             var c = new Client();

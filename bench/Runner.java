@@ -219,7 +219,8 @@ public final class Runner {
 
         /** Makes one request and records it; a {@link Workload#CRASH} is recorded without a request. */
         void perform(ObjectNode body, boolean isFinal) {
-            if (Workload.CRASH.equals(Json.type(body))) {
+            String f = Json.type(body);
+            if (Workload.CRASH.equals(f)) {
                 long now = elapsedNanos();
                 // Jepsen's client crash: indefinite, and the thread goes on as a new process.
                 record(new Op(process, client == null ? null : client.id(), node, Workload.CRASH, body, null,
@@ -234,7 +235,6 @@ public final class Runner {
                 client = newClient();
                 clientProcess = process;
             }
-            String f = Json.type(body);
             long invoked = elapsedNanos();
             ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);
             long completed = elapsedNanos();
