@@ -3,13 +3,14 @@ package tests.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Json;
 import bench.Op;
 import bench.Results;
 import bench.Verdict;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import tests.support.Histories;
 
 /**
  * Every checker against a node that is broken on purpose (tests/broken/): each run must
@@ -81,13 +82,13 @@ class BrokenNodesTest {
         String problems = String.join("\n", r.problems());
         assertTrue(problems.contains("node n0 printed a line that is not a valid message (unknown destination "
                 + first.client() + ")"), problems);
-        var lines = Files.readAllLines(r.options().runDir().resolve("history.jsonl"));
-        assertTrue(lines.get(1).contains("\"process\":1"), "the next process is the old one plus the concurrency: " + lines.get(1));
-        assertTrue(!lines.get(1).contains("\"client\":\"" + first.client() + "\""), "with a new client: " + lines.get(1));
+        JsonNode second = Histories.of(r).get(1);
+        assertEquals(1, second.get("process").asInt(), "the next process is the old one plus the concurrency: " + second);
+        assertTrue(!second.get("client").asText().equals(first.client()), "with a new client: " + second);
     }
 
     private static Op firstOp(Results r) throws Exception {
-        var line = Json.MAPPER.readTree(Files.readAllLines(r.options().runDir().resolve("history.jsonl")).getFirst());
+        var line = Histories.of(r).getFirst();
         return new Op(line.get("process").asInt(), line.get("client").asText(), line.get("node").asText(),
                 line.get("f").asText(), null, null, Op.Type.valueOf(line.get("type").asText().toUpperCase()), 0, 0, false);
     }

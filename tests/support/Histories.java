@@ -1,8 +1,8 @@
 package tests.support;
 
+import bench.Json;
 import bench.Results;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,8 +10,6 @@ import java.util.List;
 
 /** A bench run's history as it wrote it: history.jsonl, one operation per line. */
 public final class Histories {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Histories() {
     }
@@ -21,7 +19,7 @@ public final class Histories {
         try (var lines = Files.lines(results.options().runDir().resolve("history.jsonl"))) {
             return lines.map(line -> {
                 try {
-                    return JSON.readTree(line);
+                    return Json.MAPPER.readTree(line);
                 } catch (IOException e) {
                     throw new UncheckedIOException(line, e);
                 }
