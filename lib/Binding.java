@@ -47,14 +47,18 @@ import java.util.function.Function;
  * type, when a handler is registered, and a few calls per field after that.
  *
  * <p>Reading is strict: a missing component, a wrong JSON type, a number out of range
- * or a null for a primitive fails with an {@link IllegalArgumentException} naming the
- * field. Unknown fields are ignored.
+ * or a null fails with an {@link IllegalArgumentException} naming the field. A null is
+ * read only into a {@code JsonNode} (as NullNode), an {@code Object}, and a record
+ * component of a boxed type ({@code Long maybe}), which is how a record marks a field
+ * that may be null. Unknown fields are ignored.
  */
 final class Binding {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The types of the record components a JSON null may fill: it reads as null there. */
+    private static final Set<Class<?>> BOXES = Set.of(Long.class, Integer.class, Double.class, Boolean.class);
 
-    /** Reads a JSON value as one Java type; {@code null} for a JSON null where the type allows it. */
+    /** Reads a JSON value as one Java type. */
     @FunctionalInterface
     private interface Reader {
         Object read(JsonNode json);
@@ -106,23 +110,23 @@ final class Binding {
             if (!c.isInstance(json)) throw mismatch("a JSON " + c.getSimpleName(), json);
             return json;
         };
-        if (c == String.class) return nullable(json -> {
+        if (c == String.class) return json -> {
             if (!json.isTextual()) throw mismatch("a string", json);
             return json.textValue();
-        });
-        if (c == long.class || c == Long.class) return nullable(c, json -> {
+        };
+        if (c == long.class || c == Long.class) return refusingNull("long", json -> {
             if (!json.isIntegralNumber() || !json.canConvertToLong()) throw mismatch("a 64-bit integer", json);
             return json.longValue();
         });
-        if (c == int.class || c == Integer.class) return nullable(c, json -> {
+        if (c == int.class || c == Integer.class) return refusingNull("int", json -> {
             if (!json.isIntegralNumber() || !json.canConvertToInt()) throw mismatch("a 32-bit integer", json);
             return json.intValue();
         });
-        if (c == double.class || c == Double.class) return nullable(c, json -> {
+        if (c == double.class || c == Double.class) return refusingNull("double", json -> {
             if (!json.isNumber()) throw mismatch("a number", json);
             return json.doubleValue();
         });
-        if (c == boolean.class || c == Boolean.class) return nullable(c, json -> {
+        if (c == boolean.class || c == Boolean.class) return refusingNull("boolean", json -> {
             if (!json.isBoolean()) throw mismatch("true or false", json);
             return json.booleanValue();
         });
@@ -146,20 +150,20 @@ final class Binding {
     private static Reader containerReaderOf(Class<?> raw, Type[] args, Type type) {
         if (raw == List.class || raw == Collection.class || raw == Iterable.class) {
             Reader element = readerOf(args[0]);
-            return nullable(json -> Collections.unmodifiableList(elements(json, element, new ArrayList<>())));
+            return json -> Collections.unmodifiableList(elements(json, element, new ArrayList<>()));
         }
         if (raw == Set.class) {
             Reader element = readerOf(args[0]);
-            return nullable(json -> Collections.unmodifiableSet(elements(json, element, new LinkedHashSet<>())));
+            return json -> Collections.unmodifiableSet(elements(json, element, new LinkedHashSet<>()));
         }
         if (raw == Map.class && args[0] == String.class) {
             Reader value = readerOf(args[1]);
-            return nullable(json -> {
+            return json -> {
                 if (!json.isObject()) throw mismatch("an object", json);
                 var map = new LinkedHashMap<String, Object>();
                 for (var field : json.properties()) map.put(field.getKey(), within(field.getKey(), value, field.getValue()));
                 return Collections.unmodifiableMap(map);
-            });
+            };
         }
         throw new IllegalArgumentException("cannot read " + type + ": lists, sets and maps with string keys only");
     }
@@ -192,12 +196,12 @@ final class Binding {
 
     private static Reader arrayReaderOf(Class<?> componentType) {
         Reader element = readerOf(componentType);
-        return nullable(json -> {
+        return json -> {
             if (!json.isArray()) throw mismatch("an array", json);
             Object array = Array.newInstance(componentType, json.size());
             for (int i = 0; i < json.size(); i++) Array.set(array, i, within("[" + i + "]", element, json.get(i)));
             return array;
-        });
+        };
     }
 
     private static Reader creatorReaderOf(Method creator) {
@@ -212,8 +216,9 @@ final class Binding {
         Class<?>[] types = new Class<?>[components.length];
         for (int i = 0; i < components.length; i++) {
             names[i] = snakeCase(components[i].getName());
-            readers[i] = readerOf(components[i].getGenericType());
             types[i] = components[i].getType();
+            Reader reader = readerOf(components[i].getGenericType());
+            readers[i] = BOXES.contains(types[i]) ? json -> json.isNull() ? null : reader.read(json) : reader;
         }
         Constructor<?> canonical;
         try {
@@ -222,7 +227,7 @@ final class Binding {
             throw new IllegalStateException("a record without its canonical constructor: " + type, e);
         }
         canonical.setAccessible(true);
-        return nullable(json -> {
+        return json -> {
             if (!json.isObject()) throw mismatch("an object", json);
             Object[] values = new Object[names.length];
             for (int i = 0; i < names.length; i++) {
@@ -239,7 +244,7 @@ final class Binding {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        };
     }
 
     /** Reads a part of a value; if it does not fit, the error names the part. */
@@ -276,17 +281,12 @@ final class Binding {
         }
     }
 
-    /** A JSON null reads as null, or fails for a primitive. */
-    private static Reader nullable(Class<?> type, Reader reader) {
-        if (!type.isPrimitive()) return nullable(reader);
+    /** Fails on a JSON null with the name of the primitive expected. */
+    private static Reader refusingNull(String primitive, Reader reader) {
         return json -> {
-            if (json.isNull()) throw new Mismatch("expected a " + type.getName() + ", got null");
+            if (json.isNull()) throw new Mismatch("expected a " + primitive + ", got null");
             return reader.read(json);
         };
-    }
-
-    private static Reader nullable(Reader reader) {
-        return json -> json.isNull() ? null : reader.read(json);
     }
 
     private static Mismatch mismatch(String expected, JsonNode json) {

@@ -263,13 +263,7 @@ public final class Node {
         }
     }
 
-    /** Init's body; JSON nulls would fit the types, but name no node. */
     private record Init(String nodeId, List<String> nodeIds) {
-        Init {
-            if (nodeId == null || nodeIds == null || nodeIds.contains(null)) {
-                throw new IllegalArgumentException("node_id and node_ids must be strings, not null");
-            }
-        }
     }
 
     private void init(String src, ObjectNode body) {

@@ -95,6 +95,10 @@ class BindingTest {
                 {"small", "\"seven\"", "field 'small': expected a 32-bit integer"},
                 {"small", "3000000000", "field 'small': expected a 32-bit integer"},
                 {"flag", "null", "field 'flag': expected a boolean, got null"},
+                {"text", "null", "field 'text': expected a string, got null"},
+                {"values", "[1,null]", "field 'values[1]': expected a long, got null"},
+                {"inner", "null", "field 'inner': expected an object, got null"},
+                {"groups", "{\"x\":null}", "field 'groups.x': expected an array, got null"},
                 {"inners", "[{\"origin\":2,\"values\":[7]},{\"origin\":3}]", "field 'inners[1].values': missing"},
                 {"groups", "{\"x\":[1,\"y\"]}", "field 'groups.x[1]': expected a 32-bit integer"},
                 {"counts", "{}", "field 'counts': expected an array"},
@@ -112,6 +116,9 @@ class BindingTest {
             n.send("c1", """
                     {"type":"txn","txn":[["r",3,null],["w",4,5]],"msg_id":1}""");
             assertEquals("txn: field 'txn[1]': unknown op \"w\"", n.nextBody().get("text").asText());
+            n.send("c1", """
+                    {"type":"txn","txn":[null],"msg_id":2}""");
+            assertEquals("txn: field 'txn[0]': expected an array, got null", n.nextBody().get("text").asText());
         }
     }
 
