@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * each client value to the hub at once, and every {@code --hub-batch} ms (T) the hub
  * sends each leaf what it lacks. At 3d's load (50 broadcasts a second on 25 nodes)
  * that is 0.48 forwards plus at most 24 x 1000/T / 100 fan-out messages per operation:
- * 4.5 at the default T = 60 (4.2 measured, as a fan-out skips leaves that lack
+ * 4.5 at the default T = 60 (4.3 measured, as a fan-out skips leaves that lack
  * nothing), and 0.72 with T = 1000, the low-message setting (0.75 measured). A value is
  * on every node 100 ms + a wait of up to T + 100 ms after its broadcast; reads come 50
  * times a second, so the last read to miss it (where Maelstrom's stable latency ends)
