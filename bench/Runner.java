@@ -220,20 +220,20 @@ public final class Runner {
         /** Makes one request and records it; a {@link Workload#CRASH} is recorded without a request. */
         void perform(ObjectNode body, boolean isFinal) {
             String f = Json.type(body);
-            if (Workload.CRASH.equals(f)) {
-                long now = elapsedNanos();
-                // Jepsen's client crash: indefinite, and the thread goes on as a new process.
-                record(new Op(process, client == null ? null : client.id(), node, Workload.CRASH, body, null,
-                        Op.Type.INFO, now, now, isFinal));
-                return;
-            }
             if (client == null || (clientProcess != process && !reusableClient)) {
-                // Jepsen opens a fresh client for a new process; the old one leaves the network.
+                // Jepsen opens a fresh client for a new process before it invokes anything,
+                // a crash included; the old one leaves the network.
                 if (client != null) {
                     client.close();
                 }
                 client = newClient();
                 clientProcess = process;
+            }
+            if (Workload.CRASH.equals(f)) {
+                long now = elapsedNanos();
+                // Jepsen's client crash: indefinite, and the thread goes on as a new process.
+                record(new Op(process, client.id(), node, Workload.CRASH, body, null, Op.Type.INFO, now, now, isFinal));
+                return;
             }
             long invoked = elapsedNanos();
             ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);

@@ -8,10 +8,14 @@ import bench.Options;
 import bench.Results;
 import bench.Runner;
 import bench.Verdict;
+import bench.Workload;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tests.support.Histories;
@@ -35,12 +39,17 @@ class KafkaBrokenNodesTest {
 
     /** Runs a node script under the kafka workload: 5a's flags, shortened, with crashes 30 times as often. */
     static Results run(String script, int nodeCount) throws Exception {
+        return run(script, nodeCount, new KafkaWorkload(null, 16, 2 * nodeCount, Duration.ofSeconds(1),
+                Duration.ofSeconds(2)));
+    }
+
+    /** As {@link #run(String, int)}, under {@code workload}. */
+    static Results run(String script, int nodeCount, Workload workload) throws Exception {
         var options = new Options("kafka", ROOT.resolve("maelstrom.sh").toRealPath(),
                 List.of("tests/broken/" + script + ".java"), nodeCount, 3, 300, 0, Options.LatencyDist.CONSTANT, "grid",
                 false, 10, 2 * nodeCount, null, 0.5, 1, ROOT.resolve("store/tests/" + script + "-" + System.nanoTime()),
                 List.of(), 4, 16, null);
-        Results results = Runner.run(options, new KafkaWorkload(null, 16, 2 * nodeCount, Duration.ofSeconds(1),
-                Duration.ofSeconds(2)), System.err);
+        Results results = Runner.run(options, workload, System.err);
         results.write();
         assertTrue(results.problems().isEmpty(), "node problems: " + results.problems());
         return results;
@@ -100,5 +109,45 @@ class KafkaBrokenNodesTest {
         assertTrue(!inconsistent.isEmpty(), () -> results.verdict().findings().toString());
         assertTrue(inconsistent.getFirst().contains("→n0") && inconsistent.getFirst().contains("→n1"),
                 inconsistent.getFirst());
+    }
+
+    @Test
+    void crashesBackToBackEachOpenANewClient() throws Exception {
+        // As a thread that crashes at the very end of the main phase and again at the start
+        // of the final one: Jepsen opens a client for each new process before it invokes
+        // anything, a crash included, so no two crashes share a client.
+        var kafka = new KafkaWorkload(null, 16, 2, Duration.ZERO, Duration.ofSeconds(2));
+        Results results = run("kafka-simple", 1, new Workload() {
+            final HashSet<Integer> crashed = new HashSet<>();
+
+            @Override
+            public ObjectNode next(int process, Random random) {
+                return crashed.add(process) && process < 4 ? bench.Json.body(Workload.CRASH) : kafka.next(process, random);
+            }
+
+            @Override
+            public boolean hasFinalPhase() {
+                return kafka.hasFinalPhase();
+            }
+
+            @Override
+            public ObjectNode nextFinal(int process, Random random) {
+                return kafka.nextFinal(process, random);
+            }
+
+            @Override
+            public void completed(bench.Op op) {
+                kafka.completed(op);
+            }
+
+            @Override
+            public Verdict check(List<bench.Op> history) {
+                return kafka.check(history);
+            }
+        });
+        assertEquals(Verdict.Validity.VALID, results.validity(), () -> results.verdict().findings().toString());
+        List<JsonNode> crashes = Histories.of(results).stream().filter(op -> op.get("f").asText().equals("crash")).toList();
+        assertEquals(4, crashes.size(), "two in a row on each thread: " + crashes);
+        assertEquals(4, crashes.stream().map(op -> op.get("client").asText()).distinct().count(), "clients: " + crashes);
     }
 }
