@@ -3,20 +3,28 @@
 # `maelstrom` is on PATH, otherwise under our Maelstrom-compatible bench.
 #
 #   ./run.sh 3d                          the official 3d test
-#   ./run.sh 3d --nemesis partition      extra flags go in front of --bin
+#   ./run.sh 3d --nemesis partition      extra flags, as Maelstrom's
+#   ./run.sh 3e hub-batch=1000           node options, as name=value
 #   BENCH=1 ./run.sh 3d                  the bench even where Maelstrom is installed
 #
-# It builds the node first (./maelstrom.sh --prepare), so that no node builds while
-# the others wait out init's ten seconds.
+# It builds the node first (./maelstrom.sh --prepare), so that the first run starts
+# every node from its AOT cache.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 
 if [ $# -lt 1 ] || [[ $1 == -* ]]; then
-  echo "usage: ./run.sh PART [FLAGS...]    PART: 1 2 3a 3b 3c 3d 3e 4 5a 5b 5c 6a 6b 6c" >&2
+  echo "usage: ./run.sh PART [FLAGS...] [name=value...]    PART: 1 2 3a 3b 3c 3d 3e 4 5a 5b 5c 6a 6b 6c" >&2
   exit 2
 fi
 part=$1
 shift
+
+# Node options are name=value words (the only form Maelstrom passes to a node); the
+# rest are the harness's flags.
+flags=() node_options=()
+for word in "$@"; do
+  if [[ $word =~ ^[A-Za-z][A-Za-z0-9-]*= ]]; then node_options+=("$word"); else flags+=("$word"); fi
+done
 
 # The preset as Maelstrom's words, one a line: test -w W FLAGS... --bin ./maelstrom.sh NAME
 mapfile -t words < <(./jbang bench.java command "$part")
@@ -24,7 +32,8 @@ mapfile -t words < <(./jbang bench.java command "$part")
 ./maelstrom.sh --prepare "${words[-1]}"
 
 if command -v maelstrom >/dev/null && [ -z "${BENCH:-}" ]; then
-  bin_at=$((${#words[@]} - 3))
-  exec maelstrom "${words[@]:0:bin_at}" "$@" "${words[@]:bin_at}"
+  for ((bin_at = 0; bin_at < ${#words[@]}; bin_at++)); do [ "${words[bin_at]}" = --bin ] && break; done
+  exec maelstrom "${words[@]:0:bin_at}" ${flags[@]+"${flags[@]}"} "${words[@]:bin_at}" \
+    ${node_options[@]+"${node_options[@]}"}
 fi
-exec ./jbang bench.java test --challenge "$part" "$@"
+exec ./jbang bench.java test --challenge "$part" ${flags[@]+"${flags[@]}"} ${node_options[@]+"${node_options[@]}"}

@@ -32,7 +32,7 @@ class ScriptsTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        Nodes.prepare("echo", "unique-ids");
+        Nodes.prepare("echo", "unique-ids", "broadcast");
     }
 
     /** A node process and its stdout, line by line. */
@@ -145,5 +145,14 @@ class ScriptsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor());
         assertTrue(out.contains("Usage: echo"), out);
+    }
+
+    @Test
+    void helpShowsOptionsInTheFormMaelstromPassesThrough() throws Exception {
+        Process p = new ProcessBuilder(ROOT.resolve("maelstrom.sh").toString(), "broadcast", "--help")
+                .directory(TEMP.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        assertTrue(out.contains("--bin ./maelstrom.sh broadcast hub-batch="), out);
     }
 }
