@@ -2,36 +2,52 @@
 # The program Maelstrom launches as each node:
 #
 #   maelstrom test -w echo --bin ./maelstrom.sh echo
+#   maelstrom test -w broadcast ... --bin ./maelstrom.sh broadcast hub-batch=1000
 #
 # The first word names the script: a Maelstrom workload (echo, unique-ids, broadcast,
-# g-counter, kafka, txn-rw-register) or the path of a node script (.java); the words
-# after it are the script's own options.
+# g-counter, kafka, txn-rw-register) or the path of a node script (.java). The words
+# after it are the script's own options, as name=value: Maelstrom takes every word that
+# starts with a dash as its own and stops (--name value works everywhere else).
 #
-# Maelstrom starts every node at once and gives each ten seconds to answer init, so
-# this never runs JBang on the start path. It builds each script once, under a lock,
-# into .cache/ beside this file: the class path, the java to run, and an AOT cache
-# (class-data sharing: classes parsed, linked and profiled ahead of time) recorded by
-# a training run that ends normally, since Maelstrom kills nodes with SIGKILL and an
-# archive written at exit would never appear. A change to the script, to lib/ or to
-# this file rebuilds it. Then it execs java directly.
+# Maelstrom starts every node at once, gives each ten seconds to answer init, and kills
+# nodes with SIGKILL. So JBang never runs on a node's start path once a script is built,
+# and a build outlives the node that started it. Builds live in .cache/build/ beside
+# this file, one folder a script, in two steps:
 #
-#   ./maelstrom.sh --prepare [NAME...]   builds ahead of time (every workload if none)
+# - compile: `jbang info tools` resolves the script's //DEPS, //SOURCES and JDK, and
+#   javac compiles them. The first node to find no compile starts it detached (its own
+#   session, its own log) and hands it the build lock; every node waits on that lock. A
+#   node killed at init's deadline leaves the compile running, and the next start uses it.
+# - train: an AOT cache (classes parsed, linked and profiled ahead of time), recorded by
+#   a training run that exits normally, since an archive written at exit never appears
+#   under SIGKILL. It runs detached and at low priority right after the compile; nodes
+#   start without it until it is there, and with it from then on.
 #
-# Nothing but protocol reaches stdout: build output and JVM warnings go to stderr.
+# A build is used only with the sources, the checkout, the JDK and the jars it was made
+# from: a change to any of them rebuilds. A half-made build is never seen: each step
+# writes into fresh folders and marks itself done last.
+#
+#   ./maelstrom.sh --prepare [NAME...]   both steps now, in the foreground (every workload if none)
+#
+# Nothing but protocol reaches stdout: build output goes to the build's logs, JVM
+# warnings to stderr.
 set -euo pipefail
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
 root=${self%/*}
 workloads=(echo unique-ids broadcast g-counter kafka txn-rw-register)
+training_limit=60   # seconds; a training run that takes longer is a failed one
 
 usage() {
   cat >&2 <<EOF
-usage: $(basename "$0") NAME [OPTIONS...]      run a node
+usage: $(basename "$0") NAME [OPTIONS...]      run a node (OPTIONS as name=value, or --help)
        $(basename "$0") --prepare [NAME...]    build ahead of time
 NAME is a workload (${workloads[*]}) or the path of a node script (.java).
 EOF
   exit 2
 }
+
+log() { echo "[maelstrom.sh] $*" >&2; }
 
 # The script that serves a name.
 script_for() {
@@ -78,61 +94,158 @@ EOF
   done
 }
 
-# Builds $script into $dir unless its stamp says the build is current.
-build() {
-  local script=$1 dir=$2 stamp=$3
+# Sets name, script, dir (its build folder) and stamp (what a current build was made
+# from: the sources and this file, by path and content).
+locate() {
+  name=$1
+  script=$(script_for "$name") || { log "unknown node: $name"; usage; }
+  [ -f "$script" ] || { log "no script $script"; exit 2; }
+  local rel=${script#"$root"/}
+  dir=$root/.cache/build/${rel//\//_}
   mkdir -p "$dir"
-  exec 9>"$dir/.lock"
-  flock 9
-  if [ -f "$dir/stamp" ] && [ "$(<"$dir/stamp")" = "$stamp" ]; then exec 9>&-; return; fi
-  echo "[maelstrom.sh] building $script" >&2
-  rm -f "$dir/stamp"
-  local info tmp
-  "$root/jbang" --quiet build "$script" >&2
-  info=$("$root/jbang" --quiet info tools "$script")
-  json_field() { sed -n "s/^  \"$1\": \"\(.*\)\",*$/\1/p" <<<"$info"; }
-  local jdk main cp
-  jdk=$(json_field availableJdkPath)
-  main=$(json_field mainClass)
-  cp=$("$root/jbang" --quiet info classpath "$script")
-  [ -x "$jdk/bin/java" ] && [ -n "$main" ] && [ -n "$cp" ] || { echo "[maelstrom.sh] could not build $script" >&2; exit 1; }
-  tmp=$(mktemp -d "$dir/tmp.XXXXXX")
-  # Training: init, then 200 rounds of one request of every workload (a script
-  # answers those it does not handle with error 10); meanwhile every message the node
-  # sends its peer n1 comes back to it as if n1 had sent it, so that the script's own
-  # node-to-node messages and replies are trained too. Then stdin closes and the JVM
-  # exits normally, writing the cache. Training puts Jackson's record binding and the
-  # hot paths' profiles into the cache: without it, 25 nodes binding their first
-  # records and compiling their hot code at once on two cores answer seconds late.
-  # Two writers feed the node: the requests, and the loop from its output, which runs
-  # from the start (a FIFO's opening blocks until both ends are open) and ends the
-  # training after 5 s; the node's stdin closes when both have.
-  mkfifo "$tmp/to-node" "$tmp/from-node"
-  training_requests >"$tmp/to-node" &
-  timeout 5 sed -un 's/^{"src":"n0","dest":"n1",/{"src":"n1","dest":"n0",/p' <"$tmp/from-node" >"$tmp/to-node" &
-  (cd "$tmp" && "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp/app.aot" -cp "$cp" "$main" \
-    <"$tmp/to-node" >"$tmp/from-node" 2>"$tmp/training.log") || true
-  wait
-  [ -s "$tmp/app.aot" ] || { cat "$tmp/training.log" >&2; echo "[maelstrom.sh] no AOT cache for $script" >&2; exit 1; }
-  mv "$tmp/app.aot" "$dir/app.aot"
-  rm -rf "$tmp"
-  printf '%s\n' "$jdk/bin/java" >"$dir/java"
-  printf '%s\n' "$main" >"$dir/main"
-  printf '%s\n' "$cp" >"$dir/classpath"
-  printf '%s\n' "$stamp" >"$dir/stamp"   # last: the build is whole once this is there
-  exec 9>&-
+  stamp=$(sha1sum "$script" "$root"/lib/*.java "$self")
 }
 
-# Makes sure $1's build is current; sets dir. Every node runs this, so it forks as
-# little as it can: one hash of the sources, and bash builtins for the rest.
-prepare() {
-  local script stamp rel
-  script=$(script_for "$1") || { echo "[maelstrom.sh] unknown node: $1" >&2; usage; }
-  [ -f "$script" ] || { echo "[maelstrom.sh] no script $script" >&2; exit 2; }
-  rel=${script#"$root"/}
-  dir=$root/.cache/build/${rel//\//_}
-  stamp=$(sha1sum "$script" "$root"/lib/*.java "$self")
-  [ -f "$dir/stamp" ] && [ "$(<"$dir/stamp")" = "$stamp" ] || build "$script" "$dir" "$stamp"
+# Whether $dir holds a whole compile of $stamp whose JDK and jars are still the ones it
+# was made with; sets java, main, classes and deps. Bash builtins only: every node runs it.
+compiled() {
+  [ -f "$dir/stamp" ] && [ "$(<"$dir/stamp")" = "$stamp" ] || return 1
+  local java_link entry IFS=:
+  { read -r java_link && read -r java && read -r main && read -r classes && read -r deps; } <"$dir/compiled" || return 1
+  # JBang's JDK link still leads to the JDK we resolved, which has not changed since.
+  [ "$java_link" -ef "$java" ] && [ -x "$java" ] && ! [ "$java" -nt "$dir/stamp" ] || return 1
+  for entry in $classes $deps; do
+    [ -e "$entry" ] && ! [ "$entry" -nt "$dir/stamp" ] || return 1
+  done
+}
+
+# Whether the current compile has its AOT cache; sets jar. After compiled.
+trained() {
+  [ "$dir/trained" -nt "$dir/stamp" ] && [ -f "$dir/app.aot" ] && read -r jar <"$dir/trained" && [ -f "$jar" ]
+}
+
+# Starts this file detached with $@: its own session, no stdio of the node's and not the
+# node's child, so that neither SIGKILL nor a closed pipe reaches it.
+detach() {
+  (setsid "$self" "$@" </dev/null >/dev/null 2>&1 &)
+}
+
+# The compile step, under the build lock on fd 9. Prints javac's and JBang's output.
+compile() {
+  compiled && return 0
+  rm -f "$dir/stamp"
+  local info jdk options=() sources=() previous=""
+  [ -f "$dir/compiled" ] && previous=$(sed -n 4p "$dir/compiled")
+  info=$("$root/jbang" --quiet info tools "$script" 9>&-)
+  # `jbang info tools` prints one JSON field, or one array element, a line.
+  field() { sed -n "s/^  \"$1\": \"\(.*\)\",*$/\1/p" <<<"$info"; }
+  elements() { sed -n "/^  \"$1\": \[/,/^  \]/s/^    \"\(.*\)\",*$/\1/p" <<<"$info"; }
+  jdk=$(field availableJdkPath)
+  main=$(field mainClass)
+  # JBang knows the main class only once it has built the jar itself: //MAIN, or the
+  # first class the script declares at the top level, as in every script here.
+  [ -n "$main" ] || main=$(sed -n 's|^//MAIN \([A-Za-z0-9_.$]*\).*|\1|p' "$script" | head -n 1)
+  [ -n "$main" ] || main=$(sed -En 's/^((public|final|abstract|sealed) )*(class|record|enum|interface) ([A-Za-z0-9_$]+).*/\4/p' "$script" | head -n 1)
+  deps=$(elements resolvedDependencies | paste -sd:)
+  mapfile -t options < <(elements compileOptions)
+  mapfile -t sources < <(sed -n 's/^ *"backingResource": "\(.*\)",*$/\1/p' <<<"$info" | awk '!seen[$0]++')
+  [ -x "$jdk/bin/java" ] && [ -n "$main" ] && [ ${#sources[@]} -gt 0 ] || { log "jbang could not resolve $script"; return 1; }
+  java=$(readlink -f "$jdk/bin/java")
+  classes=$(mktemp -d "$dir/classes.XXXXXX")
+  if ! "${java%/java}/javac" -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC "${options[@]}" \
+      -cp "$deps" -d "$classes" "${sources[@]}" 9>&-; then
+    rm -rf "$classes"
+    log "could not compile $script"
+    return 1
+  fi
+  [ -f "$classes/${main//.//}.class" ] || { rm -rf "$classes"; log "no main class $main in $script"; return 1; }
+  # Keep the previous compile's classes for nodes still running on them.
+  local old
+  for old in "$dir"/classes.*; do
+    [ "$old" = "$classes" ] || [ "$old" = "$previous" ] || rm -rf "$old"
+  done
+  printf '%s\n' "$jdk/bin/java" "$java" "$main" "$classes" "$deps" >"$dir/compiled"
+  printf '%s\n' "$stamp" >"$dir/stamp"   # last: the compile is whole once this is there
+  compiled
+}
+
+# The training step, under the training lock on fd 8: "detached" gives way to a
+# training already under way, --prepare waits for it. Its output goes to train.log.
+train() {
+  exec 8>"$dir/.train.lock"
+  if [ "$1" = detached ]; then flock -n 8 || return 0; else flock 8; fi
+  compiled || { log "no current compile of $script to train"; return 1; }
+  trained && return 0
+  record_aot_cache >"$dir/train.log" 2>&1 && return 0
+  touch "$dir/train.failed"
+  log "no AOT cache for $script (log: $dir/train.log): nodes start without it;" \
+    "./maelstrom.sh --prepare $name tries again"
+  return 1
+}
+
+# Records the AOT cache of the current compile and installs it with its jar. After compiled.
+record_aot_cache() {
+  local out work
+  out=$(mktemp -d "$dir/jar.XXXXXX")   # the jar's final place: the cache names its class path
+  work=$(mktemp -d "$dir/training.XXXXXX")
+  "${java%/java}/jar" --create --file "$out/app.jar" -C "$classes" .
+  # Training: init, then 200 rounds of one request of every workload (a script answers
+  # those it does not handle with error 10); meanwhile every message the node sends its
+  # peer n1 comes back to it as if n1 had sent it, so that the script's own
+  # node-to-node messages and replies are trained too. Then stdin closes and the JVM
+  # exits normally, writing the cache. Two writers feed the node: the requests, and the
+  # loop from its output, which runs from the start (a FIFO's opening blocks until both
+  # ends are open) and ends the training after 5 s; the node's stdin closes when both
+  # have. It runs at low priority: nodes may be starting beside it.
+  mkfifo "$work/to-node" "$work/from-node"
+  training_requests >"$work/to-node" &
+  timeout 5 sed -un 's/^{"src":"n0","dest":"n1",/{"src":"n1","dest":"n0",/p' <"$work/from-node" >"$work/to-node" &
+  (cd "$work" && timeout -s KILL "$training_limit" nice -n 19 "$java" "${jvm_flags[@]}" \
+    -XX:AOTCacheOutput="$work/app.aot" -cp "$out/app.jar${deps:+:$deps}" "$main" \
+    <"$work/to-node" >"$work/from-node") || true
+  wait
+  if ! [ -s "$work/app.aot" ]; then
+    rm -rf "$out" "$work"
+    echo "the training run wrote no AOT cache (it has $training_limit s)"
+    return 1
+  fi
+  exec 9>"$dir/.lock"
+  flock 9
+  if compiled; then   # still the compile this training ran on
+    mv "$work/app.aot" "$dir/app.aot"
+    local old previous=""
+    [ -f "$dir/trained" ] && read -r previous <"$dir/trained"
+    for old in "$dir"/jar.*; do
+      [ "$old" = "$out" ] || [ "$old/app.jar" = "$previous" ] || rm -rf "$old"
+    done
+    printf '%s\n' "$out/app.jar" >"$dir/trained"   # last: the cache is whole once this is there
+  else
+    rm -rf "$out"
+  fi
+  exec 9>&-
+  rm -rf "$work"
+}
+
+# Makes the compile current: runs it here (--prepare) or, for a node, detached with the
+# lock handed over, then waits for it. Sets java, main, classes and deps.
+ensure_compiled() {
+  exec 9>"$dir/.lock"
+  flock -n 9 || { log "waiting for the build of $script (log: $dir/build.log)"; flock 9; }
+  if compiled; then exec 9>&-; return 0; fi
+  if [ "${1:-}" = foreground ]; then
+    log "compiling $script"
+    compile || exit 1
+    exec 9>&-
+    return 0
+  fi
+  log "building $script (log: $dir/build.log); it goes on if this node is killed," \
+    "and the next start uses it: run the test again, or wait with ./maelstrom.sh --prepare $name"
+  detach --build "$name"   # inherits fd 9, and the lock with it, until its compile is done
+  exec 9>&-
+  exec 9>"$dir/.lock"
+  flock 9
+  compiled || { tail -n 20 "$dir/build.log" >&2; log "the build of $script failed: $dir/build.log"; exit 1; }
+  exec 9>&-
 }
 
 [ $# -gt 0 ] || usage
@@ -141,16 +254,34 @@ case "$1" in
   --prepare)
     shift
     [ $# -gt 0 ] || set -- "${workloads[@]}"
-    for name in "$@"; do
-      script=$(script_for "$name") || usage
-      if [ -f "$script" ]; then prepare "$name"; else echo "[maelstrom.sh] skipping $name: no $script yet" >&2; fi
+    for each in "$@"; do
+      locate "$each"
+      ensure_compiled foreground
+      train wait || { tail -n 20 "$dir/train.log" >&2; exit 1; }
     done
     exit 0 ;;
+  --build)   # detached, holding the build lock on fd 9 (see ensure_compiled)
+    locate "$2"
+    exec >"$dir/build.log" 2>&1
+    compile || exit 1
+    exec 9>&-
+    train detached
+    exit ;;
+  --train)   # detached
+    locate "$2"
+    train detached
+    exit ;;
 esac
 
-prepare "$1"
+locate "$1"
 shift
-read -r java <"$dir/java"
-read -r classpath <"$dir/classpath"
-read -r main <"$dir/main"
-exec "$java" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" -cp "$classpath" "$main" "$@"
+if compiled && trained; then
+  exec "$java" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" -cp "$jar${deps:+:$deps}" "$main" "$@"
+fi
+ensure_compiled
+if ! [ "$dir/train.failed" -nt "$dir/stamp" ]; then
+  log "starting $name without its AOT cache, which is being recorded for the next start" \
+    "(./maelstrom.sh --prepare $name waits for it)"
+  detach --train "$name"
+fi
+exec "$java" "${jvm_flags[@]}" -cp "$classes${deps:+:$deps}" "$main" "$@"
