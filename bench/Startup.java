@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.DoubleStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,13 +22,22 @@ import picocli.CommandLine.Parameters;
  * dir, all together), sends each an init, and prints how long until the last init_ok
  * and how much CPU the nodes spent. Maelstrom fails a node that has not answered init
  * within ten seconds.
+ *
+ * <p>Machines differ by two times and more, so the figure that means something is a
+ * ratio: each round starts the baseline's nodes too, a minimal Python echo node unless
+ * told otherwise, and the result is our time over theirs, measured side by side.
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
-        description = "Times how long N nodes started at once take to answer init.")
+        description = "Times how long N nodes started at once take to answer init, against a baseline node.")
 public final class Startup implements Callable<Integer> {
 
     @Option(names = "--bin", required = true, description = "The node program, as for 'test'.")
     String bin;
+
+    @Option(names = "--baseline", defaultValue = "bench/python-echo.py", description = "The node program to compare "
+            + "with, started alike in each round; a .py file runs on the python3 on PATH (default ${DEFAULT-VALUE}, "
+            + "plain Python; 'none' for no comparison).")
+    String baseline;
 
     @Option(names = "--node-count", defaultValue = "25", description = "Nodes started at once (default ${DEFAULT-VALUE}).")
     int nodeCount;
@@ -42,29 +52,84 @@ public final class Startup implements Callable<Integer> {
     record Round(double lastInitOkSeconds, double cpuSeconds, int answered) {
     }
 
-    @Override
-    public Integer call() throws Exception {
-        Path binary = Path.of(bin).toRealPath();
-        System.out.printf("%d nodes of %s %s, started at once from %s%n", nodeCount, bin, String.join(" ", args),
-                System.getProperty("java.io.tmpdir"));
-        var rounds = new ArrayList<Round>();
-        for (int i = 1; i <= this.rounds; i++) {
-            Round round = round(binary);
-            rounds.add(round);
-            System.out.printf("round %d: %d/%d answered init, last init_ok after %.2f s, %.2f CPU s in nodes%n",
-                    i, round.answered(), nodeCount, round.lastInitOkSeconds(), round.cpuSeconds());
+    /** The figures of one program over all rounds. */
+    private final class Series {
+        final String label;
+        final List<String> command;
+        final List<Round> rounds = new ArrayList<>();
+
+        Series(String label, List<String> command) {
+            this.label = label;
+            this.command = command;
         }
-        double[] times = rounds.stream().mapToDouble(Round::lastInitOkSeconds).sorted().toArray();
-        double[] cpu = rounds.stream().mapToDouble(Round::cpuSeconds).sorted().toArray();
-        System.out.printf("median: last init_ok after %.2f s, %.2f CPU s%n", times[times.length / 2], cpu[cpu.length / 2]);
-        return rounds.stream().allMatch(r -> r.answered() == nodeCount) ? 0 : 1;
+
+        void measure(int round) throws Exception {
+            Round r = round(command);
+            rounds.add(r);
+            System.out.printf("round %d, %s: %d/%d answered init, last init_ok after %.2f s, %.2f CPU s in nodes%n",
+                    round, label, r.answered(), nodeCount, r.lastInitOkSeconds(), r.cpuSeconds());
+        }
+
+        double medianSeconds() {
+            return median(rounds.stream().mapToDouble(Round::lastInitOkSeconds));
+        }
+
+        double medianCpu() {
+            return median(rounds.stream().mapToDouble(Round::cpuSeconds));
+        }
+
+        boolean allAnswered() {
+            return rounds.stream().allMatch(r -> r.answered() == nodeCount);
+        }
     }
 
-    private Round round(Path binary) throws Exception {
-        double cpuBefore = childrenCpuSeconds();
-        var command = new ArrayList<String>();
-        command.add(binary.toString());
+    @Override
+    public Integer call() throws Exception {
+        var command = new ArrayList<>(List.of(Path.of(bin).toRealPath().toString()));
         command.addAll(args);
+        var ours = new Series(String.join(" ", bin, String.join(" ", args)).trim(), command);
+        Series base = baseline.equals("none") ? null : new Series(baseline, baselineCommand());
+        System.out.printf("%d nodes at once from %s, %d rounds%n", nodeCount, System.getProperty("java.io.tmpdir"),
+                rounds);
+        for (int i = 1; i <= rounds; i++) {
+            if (base != null) {
+                base.measure(i);
+            }
+            ours.measure(i);
+        }
+        System.out.printf("median, %s: last init_ok after %.2f s, %.2f CPU s%n", ours.label, ours.medianSeconds(),
+                ours.medianCpu());
+        if (base != null) {
+            System.out.printf("median, %s: last init_ok after %.2f s, %.2f CPU s%n", base.label, base.medianSeconds(),
+                    base.medianCpu());
+            System.out.printf("ratio: %.2f x the baseline's time, %.2f x its CPU%n",
+                    ours.medianSeconds() / base.medianSeconds(), ours.medianCpu() / base.medianCpu());
+        }
+        return ours.allAnswered() ? 0 : 1;
+    }
+
+    /** How to start the baseline: a Python file on the interpreter itself, not a launcher shim in front of it. */
+    private List<String> baselineCommand() throws IOException, InterruptedException {
+        String program = Path.of(baseline).toRealPath().toString();
+        if (!program.endsWith(".py")) {
+            return List.of(program);
+        }
+        Process which = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String python = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (which.waitFor() != 0 || python.isEmpty()) {
+            throw new IOException("no python3 on PATH for the baseline " + baseline + " (--baseline none skips it)");
+        }
+        return List.of(python, program);
+    }
+
+    private static double median(DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private Round round(List<String> command) throws Exception {
+        double cpuBefore = childrenCpuSeconds();
         var nodes = new ArrayList<Process>();
         var answers = new ArrayList<CompletableFuture<Long>>();
         long start = System.nanoTime();
