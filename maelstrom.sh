@@ -102,7 +102,6 @@ locate() {
   [ -f "$script" ] || { log "no script $script"; exit 2; }
   local rel=${script#"$root"/}
   dir=$root/.cache/build/${rel//\//_}
-  mkdir -p "$dir"
   stamp=$(sha1sum "$script" "$root"/lib/*.java "$self")
 }
 
@@ -229,6 +228,7 @@ record_aot_cache() {
 # Makes the compile current: runs it here (--prepare) or, for a node, detached with the
 # lock handed over, then waits for it. Sets java, main, classes and deps.
 ensure_compiled() {
+  mkdir -p "$dir"
   exec 9>"$dir/.lock"
   flock -n 9 || { log "waiting for the build of $script (log: $dir/build.log)"; flock 9; }
   if compiled; then exec 9>&-; return 0; fi
