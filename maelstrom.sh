@@ -35,14 +35,16 @@ set -euo pipefail
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
 root=${self%/*}
-workloads=(echo unique-ids broadcast g-counter kafka txn-rw-register)
+# Each Maelstrom workload and the script that serves it.
+declare -A script_of=([echo]=echo.java [unique-ids]=unique-ids.java [broadcast]=broadcast.java
+  [g-counter]=g-counter.java [kafka]=kafka.java [txn-rw-register]=txn.java)
 training_limit=60   # seconds; a training run that takes longer is a failed one
 
 usage() {
   cat >&2 <<EOF
 usage: $(basename "$0") NAME [OPTIONS...]      run a node (OPTIONS as name=value, or --help)
        $(basename "$0") --prepare [NAME...]    build ahead of time
-NAME is a workload (${workloads[*]}) or the path of a node script (.java).
+NAME is a workload (${!script_of[*]}) or the path of a node script (.java).
 EOF
   exit 2
 }
@@ -51,15 +53,11 @@ log() { echo "[maelstrom.sh] $*" >&2; }
 
 # The script that serves a name.
 script_for() {
-  case "$1" in
-    txn-rw-register | txn) echo "$root/txn.java" ;;
-    echo | unique-ids | broadcast | g-counter | kafka) echo "$root/$1.java" ;;
-    *.java)
-      if [ -f "$1" ]; then readlink -f "$1"
-      elif [ -f "$root/$1" ]; then readlink -f "$root/$1"   # relative to the repository
-      else return 1; fi ;;
-    *) return 1 ;;
-  esac
+  if [ -n "${script_of[$1]:-}" ]; then echo "$root/${script_of[$1]}"
+  elif [[ $1 != *.java ]]; then return 1
+  elif [ -f "$1" ]; then readlink -f "$1"
+  elif [ -f "$root/$1" ]; then readlink -f "$root/$1"   # relative to the repository
+  else return 1; fi
 }
 
 # The flags of every run, the training run included: an AOT cache is only used by a
@@ -253,7 +251,7 @@ case "$1" in
   -h | --help) usage ;;
   --prepare)
     shift
-    [ $# -gt 0 ] || set -- "${workloads[@]}"
+    [ $# -gt 0 ] || set -- "${!script_of[@]}"
     for each in "$@"; do
       locate "$each"
       ensure_compiled foreground
