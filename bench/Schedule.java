@@ -52,7 +52,7 @@ public final class Schedule {
 
         /** Sleeps until the next op is due. */
         public void awaitDue() throws InterruptedException {
-            long wait = due - System.nanoTime();
+            long wait = due == Long.MIN_VALUE ? 0 : due - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }

@@ -79,6 +79,16 @@ class ScheduleTest {
     }
 
     @Test
+    void aThreadsOwnStaggerMakesItsFirstOpDueAtOnce() throws Exception {
+        var stagger = new Schedule.Stagger(5, new Random(1));
+        long t0 = System.nanoTime();
+        stagger.awaitDue();
+        stagger.invoked(System.nanoTime());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(100), "the first is not delayed");
+        assertTrue(stagger.due() - t0 < TimeUnit.MILLISECONDS.toNanos(500), "the next is 0..2/rate later");
+    }
+
+    @Test
     void nothingIsInvokedAfterTheEnd() throws Exception {
         var schedule = new Schedule(1000, 1, new Random(1));
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
