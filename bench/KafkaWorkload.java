@@ -36,9 +36,8 @@ import java.util.TreeMap;
  *
  * <p>Final phase: each thread crashes its client, then starts a fresh consumer of every
  * key seen, from offset 0, and polls (committing as it goes), 5 polls a second as
- * Jepsen staggers them, until it has reached the
- * highest offset known at the end of the main phase on every key, for at most 10 s as
- * Maelstrom does.
+ * Jepsen staggers them, until it has reached the highest offset known at the end of
+ * the main phase on every key, for at most 10 s as Maelstrom does.
  */
 public final class KafkaWorkload implements Workload {
 
