@@ -35,9 +35,9 @@ import java.util.TreeMap;
  * These crashes are why Maelstrom's ok fraction for kafka stays under 1.
  *
  * <p>Final phase: each thread crashes its client, then starts a fresh consumer of every
- * key seen, from offset 0, and polls (committing as it goes) until it has reached the
- * highest offset known at the end of the main phase on every key, for at most 10 s as
- * Maelstrom does.
+ * key seen, from offset 0, and polls (committing as it goes), 5 polls a second as
+ * Jepsen staggers them, until it has reached the highest offset known at the end of
+ * the main phase on every key, for at most 10 s as Maelstrom does.
  */
 public final class KafkaWorkload implements Workload {
 
@@ -45,6 +45,8 @@ public final class KafkaWorkload implements Workload {
     private static final double ASSIGN_P = 1.0 / 64;
     /** Maelstrom clips the final polls to this, in case the node lost messages. */
     private static final Duration MAELSTROM_FINAL_LIMIT = Duration.ofSeconds(10);
+    /** Jepsen's final polls, each thread's staggered at {@code (gen/stagger 1/5)}: 5 a second. */
+    private static final double JEPSEN_FINAL_POLL_RATE = 5;
     /** Jepsen's default crash-client-interval, which Maelstrom keeps. */
     private static final Duration JEPSEN_CRASH_INTERVAL = Duration.ofSeconds(30);
 
@@ -143,6 +145,11 @@ public final class KafkaWorkload implements Workload {
         if (client.owed != null) return pay(client);
         if (client.targets.isEmpty() || System.nanoTime() - finalStart > finalLimitNanos) return null;
         return poll(client);
+    }
+
+    @Override
+    public double finalRate(String f) {
+        return f.equals("poll") ? JEPSEN_FINAL_POLL_RATE : 0;
     }
 
     @Override

@@ -18,19 +18,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One node: the --bin program as a real process, wired to the network. Lines the node
- * prints on stdout are sent as messages; messages for it are written to its stdin; its
+ * prints on stdout are sent as messages; its stdin writer is its delivery loop, writing
+ * each message as its {@link Network.Mailbox} yields it, as Maelstrom's does; its
  * stderr goes to a log file in the run's folder.
  *
  * <p>As in Maelstrom, the first stdout line that is not a well-formed message, or that
  * names a source or destination not on the network, ends the node's output: later
  * lines are read and ignored, and the problem is reported.
  */
-public final class NodeProcess implements Network.Endpoint {
+public final class NodeProcess {
 
     /** How many of the last stdout and stderr lines are kept for reports. */
     static final int TAIL = 20;
@@ -41,7 +41,7 @@ public final class NodeProcess implements Network.Endpoint {
     private final Path logFile;
     private final CompletableFuture<Process> exited;
     private final PrintStream echo;
-    private final LinkedBlockingQueue<Network.Message> inbox = new LinkedBlockingQueue<>();
+    private final Network.Mailbox mailbox;
     private final ArrayDeque<String> stdoutTail = new ArrayDeque<>();
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
     private final List<String> problems = new ArrayList<>();
@@ -57,6 +57,7 @@ public final class NodeProcess implements Network.Endpoint {
         this.logFile = logFile;
         this.echo = echo;
         this.exited = process.onExit();
+        this.mailbox = network.open(id, true);
     }
 
     /**
@@ -75,7 +76,6 @@ public final class NodeProcess implements Network.Endpoint {
                 .directory(Path.of(System.getProperty("java.io.tmpdir")).toFile())
                 .start();
         NodeProcess node = new NodeProcess(id, p, network, logFile, echo);
-        network.register(id, node);
         // Platform threads: a virtual thread blocked reading a pipe holds its carrier,
         // and the scheduler then adds carriers, which costs more than these threads do.
         node.threads.add(Thread.ofPlatform().daemon().name(id + " stdin").start(node::writeLoop));
@@ -94,26 +94,12 @@ public final class NodeProcess implements Network.Endpoint {
         return id;
     }
 
-    @Override
-    public void deliver(Network.Message message) {
-        inbox.add(message);
-    }
-
-    @Override
-    public boolean takesLines() {
-        return true;
-    }
-
     private void writeLoop() {
         try (Writer w = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8))) {
             while (true) {
-                Network.Message m = inbox.take();
-                w.write(m.toLine());
+                // Flushed only before the loop waits: one write call for a burst.
+                w.write(mailbox.take(w).toLine());
                 w.write('\n');
-                // Flush only when nothing else is waiting: one write call for a burst.
-                if (inbox.isEmpty()) {
-                    w.flush();
-                }
             }
         } catch (IOException | InterruptedException e) {
             // The process ended or the run is over; crashes are reported by stop().

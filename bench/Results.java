@@ -30,7 +30,7 @@ import java.util.Set;
  * @param nemesis      what the nemesis did, in order
  * @param benchCpuSeconds CPU the bench JVM used from starting the nodes to killing them
  * @param routed       messages the network carried
- * @param maxLagMillis the longest a delayed message was delivered past its deadline
+ * @param maxLagMillis the longest a delivery loop overslept a message's deadline
  * @param nodesCpuSeconds CPU the node processes used
  * @param latencies    how long successful main-phase operations took, per type
  */

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -278,50 +277,29 @@ public final class Runner {
     }
 
     private void mainPhase() {
-        LinkedBlockingQueue<Worker> free = new LinkedBlockingQueue<>();
         for (int i = 0; i < options.concurrency(); i++) {
             workers.add(new Worker(i));
         }
-        free.addAll(workers);
         start = System.nanoTime();
         long end = start + (long) (options.timeLimit() * 1e9);
         log.printf("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s%n", options.workload(),
                 options.timeLimit(), options.rate(), options.concurrency(), options.partition() ? ", partitions" : "");
-        Thread nemesis = options.partition() ? Thread.ofVirtual().name("nemesis").start(() -> nemesis(end)) : null;
+        Schedule schedule = new Schedule(options.rate(), options.concurrency(), opsRandom);
+        Thread nemesis = options.partition()
+                ? Thread.ofVirtual().name("nemesis").start(() -> nemesis(end, schedule)) : null;
         if (options.rate() > 0) {
-            long gap = (long) (2e9 / options.rate());
-            long next = start;
-            while (true) {
-                long now = System.nanoTime();
-                if (now >= end) {
-                    break;
-                }
-                if (next > now) {
-                    sleepNanos(Math.min(next, end) - now);
-                    continue;
-                }
-                // Jepsen's stagger: the next op is due a random 0..2/rate after this one was
-                // due, or after a thread came free when none was; planned times, so that
-                // sleeping late does not slow the rate down.
-                Worker worker = free.poll();
-                long issued = next;
-                if (worker == null) {
-                    worker = poll(free, end - now);
-                    if (worker == null) {
-                        break;
-                    }
-                    issued = System.nanoTime();
-                }
-                next = issued + (long) (opsRandom.nextDouble() * gap);
-                Worker chosen = worker;
-                ObjectNode body = guarded(() -> workload.next(chosen.process, opsRandom));
+            Schedule.Invocation invocation;
+            while ((invocation = nextInvocation(schedule, end)) != null) {
+                int thread = invocation.thread();
+                Worker worker = workers.get(thread);
+                ObjectNode body = guarded(() -> workload.next(worker.process, opsRandom));
                 if (body == null) {
-                    free.add(chosen);
+                    schedule.free(thread);
                     continue;
                 }
                 Thread.ofVirtual().start(() -> {
-                    chosen.perform(body, false);
-                    free.add(chosen);
+                    worker.perform(body, false);
+                    schedule.free(thread);
                 });
             }
         } else {
@@ -331,19 +309,31 @@ public final class Runner {
             join(nemesis);
         }
         // Like Jepsen's phases: operations in flight finish (or time out) first.
-        for (int i = 0; i < workers.size(); i++) {
-            if (poll(free, REQUEST_TIMEOUT.toNanos() * 2) == null) {
-                break;
-            }
-        }
+        schedule.awaitAllFree(System.nanoTime() + REQUEST_TIMEOUT.toNanos() * 2);
     }
 
     private void finalPhase() {
         List<Thread> threads = new ArrayList<>();
         for (Worker worker : workers) {
             threads.add(Thread.ofVirtual().start(() -> {
+                // Jepsen's each-thread: every thread staggers its own final requests.
+                Schedule.Stagger stagger = null;
                 ObjectNode body;
                 while ((body = guarded(() -> workload.nextFinal(worker.process, opsRandom))) != null) {
+                    String f = Json.type(body);
+                    Double rate = guarded(() -> workload.finalRate(f));
+                    if (rate != null && rate > 0) {
+                        if (stagger == null) {
+                            stagger = new Schedule.Stagger(rate, opsRandom);
+                        }
+                        try {
+                            stagger.awaitDue();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                        stagger.invoked(System.nanoTime());
+                    }
                     worker.perform(body, true);
                 }
             }));
@@ -351,8 +341,11 @@ public final class Runner {
         threads.forEach(Runner::join);
     }
 
-    /** Jepsen's partition package: start at once, then flip every 0..2×interval seconds. */
-    private void nemesis(long end) {
+    /**
+     * Jepsen's partition package: start at once, then flip every 0..2×interval seconds;
+     * each flip is an invocation of the nemesis's thread in the schedule's rotation.
+     */
+    private void nemesis(long end, Schedule schedule) {
         long gap = (long) (options.nemesisInterval() * 2e9);
         long next = start;
         boolean cut = false;
@@ -375,6 +368,7 @@ public final class Runner {
                 network.heal();
                 nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "stop-partition", null, Map.of()));
             }
+            schedule.nemesisInvoked();
             cut = !cut;
             next = Math.max(next, System.nanoTime()) + (long) (nemesisRandom.nextDouble() * gap);
         }
@@ -421,9 +415,9 @@ public final class Runner {
         return System.nanoTime() - start;
     }
 
-    private static Worker poll(LinkedBlockingQueue<Worker> queue, long nanos) {
+    private static Schedule.Invocation nextInvocation(Schedule schedule, long end) {
         try {
-            return queue.poll(nanos, TimeUnit.NANOSECONDS);
+            return schedule.next(end);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

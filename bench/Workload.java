@@ -75,6 +75,15 @@ public interface Workload {
         return null;
     }
 
+    /**
+     * How many final requests of type {@code f} each client thread makes per second at
+     * most, scheduled as Jepsen's {@code stagger} does (gaps of 0 to 2/rate); 0 for
+     * back to back. Jepsen staggers kafka's final polls at 5 per second.
+     */
+    default double finalRate(String f) {
+        return 0;
+    }
+
     /** Told of every completed operation, in completion order. */
     default void completed(Op op) {
     }

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Client;
 import bench.Json;
 import bench.Network;
 import bench.NodeProcess;
 import bench.Options;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,9 +38,12 @@ class NetworkTest {
             var n0 = inbox(net, "n0");
             var n1 = inbox(net, "n1");
             inbox(net, "c1");
+            // Built first: Jackson's first use in a fresh JVM takes longer than the bound below.
+            var gossip = Json.body("gossip");
+            var read = Json.body("read");
             long t0 = System.nanoTime();
-            assertTrue(net.send("n1", "n0", Json.body("gossip")));
-            assertTrue(net.send("c1", "n1", Json.body("read")));
+            assertTrue(net.send("n1", "n0", gossip));
+            assertTrue(net.send("c1", "n1", read));
             Arrival fromClient = n1.poll(1, TimeUnit.SECONDS);
             Arrival fromNode = n0.poll(1, TimeUnit.SECONDS);
             assertTrue(fromClient.at() - t0 < TimeUnit.MILLISECONDS.toNanos(100), "clients are colocated");
@@ -83,6 +89,66 @@ class NetworkTest {
             var stats = net.stats();
             assertEquals(4, stats.servers().msgCount(), "dropped messages count, as in Maelstrom's journal");
             assertEquals(3, stats.servers().recvCount());
+        }
+    }
+
+    @Test
+    void aNodeKeptBusyByAPeersMessagesMakesItsClientsWait() throws Exception {
+        try (var net = new Network(new Network.Latency(100, Options.LatencyDist.CONSTANT, new Random(1)))) {
+            // n0 answers every request at once; its peer n1 sends it a message every 50 ms.
+            net.register("n0", m -> {
+                if (m.body().has("msg_id")) {
+                    net.send("n0", m.src(), Json.body("echo_ok").put("in_reply_to", m.body().get("msg_id").asLong()));
+                }
+            });
+            net.register("n1", m -> { });
+            var client = new Client("c1", net);
+            var peer = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        net.send("n1", "n0", Json.body("gossip"));
+                        Thread.sleep(50);
+                    }
+                } catch (InterruptedException e) {
+                    // The test is over.
+                }
+            });
+            Thread.sleep(200);
+            var random = new Random(4);
+            var waits = new ArrayList<Double>();
+            for (int i = 0; i < 40; i++) {
+                long t0 = System.nanoTime();
+                assertEquals("echo_ok", Json.type(client.call("n0", Json.body("echo"), Duration.ofSeconds(5))));
+                waits.add((System.nanoTime() - t0) / 1e6);
+                // At random moments, or every request would come at the same point of the peer's cycle.
+                Thread.sleep(random.nextInt(50));
+            }
+            peer.interrupt();
+            waits.sort(null);
+            // Maelstrom's recv!: the request waits behind the peer's message at the head of
+            // n0's queue, due 0..50 ms later; without the wait it would take well under 1 ms.
+            assertTrue(waits.get(20) > 8, "median wait " + waits.get(20) + " ms");
+            assertTrue(waits.get(4) < 20, "some requests come just before a peer's message is due: " + waits);
+        }
+    }
+
+    @Test
+    void aPartitionIsAppliedWhenTheReceiverTakesTheMessage() throws Exception {
+        try (var net = new Network(new Network.Latency(1000, Options.LatencyDist.CONSTANT, new Random(1)))) {
+            var n0 = inbox(net, "n0");
+            inbox(net, "n1");
+            inbox(net, "n2");
+            assertTrue(net.send("n2", "n0", Json.body("first")));
+            Thread.sleep(50);
+            // n0's loop took "first" at once and sleeps until it is due, in a second.
+            net.partition(Map.of("n0", Set.of("n1", "n2")));
+            assertTrue(net.send("n1", "n0", Json.body("sent-during-the-partition")));
+            Thread.sleep(100);
+            net.heal();
+            assertEquals("first", Json.type(n0.poll(3, TimeUnit.SECONDS).message().body()),
+                    "taken before the partition, so delivered although it began meanwhile");
+            assertEquals("sent-during-the-partition", Json.type(n0.poll(3, TimeUnit.SECONDS).message().body()),
+                    "taken after the heal, so delivered although sent across the cut");
         }
     }
 

@@ -1,0 +1,100 @@
+package tests.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.Schedule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The main phase's op schedule is Jepsen's: stagger, rotation over free threads, time limit. */
+class ScheduleTest {
+
+    /** One invocation and when the schedule then made the next op due. */
+    record Step(Schedule.Invocation invocation, long nextDue) {
+    }
+
+    static List<Step> run(Schedule schedule, int ops, long stallAfter, long stallNanos) throws Exception {
+        var steps = new ArrayList<Step>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (int i = 0; i < ops; i++) {
+            Schedule.Invocation invocation = schedule.next(end);
+            steps.add(new Step(invocation, schedule.due()));
+            if (i == stallAfter) {
+                // The only thread stays busy: the ops due meanwhile must not come in a burst after.
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(stallNanos));
+            }
+            schedule.free(invocation.thread());
+        }
+        return steps;
+    }
+
+    @Test
+    void gapsAreJepsensStaggerFromEachActualInvocation() throws Exception {
+        double rate = 200;
+        long maxGap = (long) (2e9 / rate);
+        int ops = 600;
+        List<Step> steps = run(new Schedule(rate, 1, new Random(3)), ops, 100, TimeUnit.MILLISECONDS.toNanos(100));
+        var draws = new ArrayList<Double>();
+        for (int i = 0; i < ops; i++) {
+            Step s = steps.get(i);
+            long draw = s.nextDue() - s.invocation().at();
+            assertTrue(draw >= 0 && draw < maxGap, "the next op is due 0..2/rate after this one was invoked: " + draw);
+            draws.add(draw / (double) maxGap);
+            if (i > 0) {
+                assertTrue(s.invocation().at() >= steps.get(i - 1).nextDue(), "no op is invoked before it is due");
+            }
+        }
+        double mean = draws.stream().mapToDouble(d -> d).average().orElseThrow();
+        assertEquals(0.5, mean, 0.05, "the mean gap is 1/rate");
+        draws.sort(null);
+        for (int decile = 1; decile < 10; decile++) {
+            assertEquals(decile / 10.0, draws.get(ops * decile / 10), 0.07, "gaps are uniform: decile " + decile);
+        }
+        double seconds = (steps.getLast().invocation().at() - steps.getFirst().invocation().at()) / 1e9 - 0.1;
+        double achieved = (ops - 1) / seconds;
+        assertTrue(achieved > 0.7 * rate && achieved < 1.1 * rate, "about the nominal rate, never above: " + achieved);
+    }
+
+    @Test
+    void freeThreadsAreTakenInRotationThatTheNemesisAdvancesToo() throws Exception {
+        var schedule = new Schedule(100_000, 3, new Random(1));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        var threads = new ArrayList<Integer>();
+        for (int i = 0; i < 8; i++) {
+            var invocation = schedule.next(end);
+            threads.add(invocation.thread());
+            schedule.free(invocation.thread());
+        }
+        assertEquals(List.of(0, 1, 2, 0, 0, 1, 2, 0), threads, "the nemesis's slot wraps round to thread 0");
+        schedule.nemesisInvoked();
+        assertEquals(1, schedule.next(end).thread(), "the nemesis's invocation moved the rotation on from 0");
+        schedule.free(schedule.next(end).thread());
+        assertEquals(0, schedule.next(end).thread());
+        assertEquals(2, schedule.next(end).thread(), "busy threads 0 and 1 are passed over");
+    }
+
+    @Test
+    void aThreadsOwnStaggerMakesItsFirstOpDueAtOnce() throws Exception {
+        var stagger = new Schedule.Stagger(5, new Random(1));
+        long t0 = System.nanoTime();
+        stagger.awaitDue();
+        stagger.invoked(System.nanoTime());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(100), "the first is not delayed");
+        assertTrue(stagger.due() - t0 < TimeUnit.MILLISECONDS.toNanos(500), "the next is 0..2/rate later");
+    }
+
+    @Test
+    void nothingIsInvokedAfterTheEnd() throws Exception {
+        var schedule = new Schedule(1000, 1, new Random(1));
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        var first = schedule.next(end);
+        assertNull(schedule.next(end), "the only thread stays busy until the end");
+        schedule.free(first.thread());
+        assertNull(schedule.next(end));
+    }
+}
