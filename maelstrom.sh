@@ -51,6 +51,12 @@ EOF
 
 log() { echo "[maelstrom.sh] $*" >&2; }
 
+# Seconds since $1, an $EPOCHREALTIME, to a tenth.
+since() {
+  local tenths=$(((${EPOCHREALTIME/./} - ${1/./}) / 100000))
+  echo "$((tenths / 10)).$((tenths % 10))"
+}
+
 # The script that serves a name.
 script_for() {
   if [ -n "${script_of[$1]:-}" ]; then echo "$root/${script_of[$1]}"
@@ -131,7 +137,7 @@ detach() {
 compile() {
   compiled && return 0
   rm -f "$dir/stamp"
-  local info jdk options=() sources=() previous=""
+  local started=$EPOCHREALTIME info jdk options=() sources=() previous=""
   [ -f "$dir/compiled" ] && previous=$(sed -n 4p "$dir/compiled")
   info=$("$root/jbang" --quiet info tools "$script" 9>&-)
   # `jbang info tools` prints one JSON field, or one array element, a line.
@@ -163,6 +169,7 @@ compile() {
   done
   printf '%s\n' "$jdk/bin/java" "$java" "$main" "$classes" "$deps" >"$dir/compiled"
   printf '%s\n' "$stamp" >"$dir/stamp"   # last: the compile is whole once this is there
+  log "compiled $script in $(since "$started") s"
   compiled
 }
 
@@ -182,7 +189,7 @@ train() {
 
 # Records the AOT cache of the current compile and installs it with its jar. After compiled.
 record_aot_cache() {
-  local out work
+  local started=$EPOCHREALTIME out work
   out=$(mktemp -d "$dir/jar.XXXXXX")   # the jar's final place: the cache names its class path
   work=$(mktemp -d "$dir/training.XXXXXX")
   "${java%/java}/jar" --create --file "$out/app.jar" -C "$classes" .
@@ -216,6 +223,7 @@ record_aot_cache() {
       [ "$old" = "$out" ] || [ "$old/app.jar" = "$previous" ] || rm -rf "$old"
     done
     printf '%s\n' "$out/app.jar" >"$dir/trained"   # last: the cache is whole once this is there
+    log "recorded the AOT cache of $script in $(since "$started") s"
   else
     rm -rf "$out"
   fi
@@ -224,12 +232,15 @@ record_aot_cache() {
 }
 
 # Makes the compile current: runs it here (--prepare) or, for a node, detached with the
-# lock handed over, then waits for it. Sets java, main, classes and deps.
+# lock handed over, then waits for it. Sets java, main, classes and deps, and waited when
+# this node waited for a build (which goes on to train).
 ensure_compiled() {
   mkdir -p "$dir"
   exec 9>"$dir/.lock"
-  flock -n 9 || { log "waiting for the build of $script (log: $dir/build.log)"; flock 9; }
+  waited=""
+  flock -n 9 || { waited=1; log "waiting for the build of $script (log: $dir/build.log)"; flock 9; }
   if compiled; then exec 9>&-; return 0; fi
+  waited=1
   if [ "${1:-}" = foreground ]; then
     log "compiling $script"
     compile || exit 1
@@ -277,9 +288,13 @@ if compiled && trained; then
   exec "$java" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" -cp "$jar${deps:+:$deps}" "$main" "$@"
 fi
 ensure_compiled
-if ! [ "$dir/train.failed" -nt "$dir/stamp" ]; then
+if [ "$dir/train.failed" -nt "$dir/stamp" ]; then
+  log "starting $name without its AOT cache, whose training failed ($dir/train.log):" \
+    "./maelstrom.sh --prepare $name tries again"
+else
   log "starting $name without its AOT cache, which is being recorded for the next start" \
     "(./maelstrom.sh --prepare $name waits for it)"
-  detach --train "$name"
+  # A build this node waited for trains next; else start a training (one under way wins).
+  [ -n "$waited" ] || detach --train "$name"
 fi
 exec "$java" "${jvm_flags[@]}" -cp "$classes${deps:+:$deps}" "$main" "$@"
