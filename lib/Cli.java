@@ -52,8 +52,12 @@ public final class Cli {
     /** Whether {@code word} is an option in the form Maelstrom's command line lets through: name=value. */
     private static boolean maelstromForm(String word) {
         int equals = word.indexOf('=');
-        return equals > 0 && Character.isLetter(word.charAt(0))
-                && word.chars().limit(equals).allMatch(c -> c == '-' || Character.isLetterOrDigit(c));
+        if (equals <= 0 || !Character.isLetter(word.charAt(0))) return false;
+        for (int i = 1; i < equals; i++) {
+            char c = word.charAt(i);
+            if (c != '-' && !Character.isLetterOrDigit(c)) return false;
+        }
+        return true;
     }
 
     /** The script's first own option as name=value with its default; none when it has none. */
