@@ -18,34 +18,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Challenge 3, all parts. The given topology is ignored: n0 is a hub and every other
- * node a leaf linked to it alone, so a value takes two hops (leaf, hub, leaves) and a
- * fan-out costs one message per leaf however many values it carries. A leaf forwards
- * each client value to the hub at once, and every {@code --hub-batch} ms (T) the hub
- * sends each leaf what it lacks. At 3d's load (50 broadcasts a second on 25 nodes)
- * that is 0.48 forwards plus at most 24 x 1000/T / 100 fan-out messages per operation:
- * 4.5 at the default T = 60 (4.3 measured, as a fan-out skips leaves that lack
- * nothing), and 0.72 with T = 1000, the low-message setting (0.75 measured). A value is
- * on every node 100 ms + a wait of up to T + 100 ms after its broadcast; reads come 50
- * times a second, so the last read to miss it (where Maelstrom's stable latency ends)
- * comes just before that: a little under 200 + T/2 ms at the median, 200 + T at most,
- * so about 215 and 260 ms by default and 700 ms and 1.2 s with T = 1000. Batching at
- * the leaves too would not pay: a leaf gets two values a second, so its batches would
- * mostly hold one. Recovery spends messages only when something was lost. Each node
- * numbers its clients' values, and every message carries the sender's known prefix per
- * origin (how many of that node's values, from its first on, it holds): that is the
- * acknowledgement. Per peer a node keeps what it sent and what the peer confirmed;
- * every {@code --resend-after} ms, whatever it sent before the previous check and is
- * still unconfirmed is due again, and goes at once from a leaf, with the next fan-out
- * from the hub. Confirmations ride on traffic that flows anyway: a fan-out confirms the
- * leaf's forwards, a forward the fan-outs. A message that brings its receiver nothing
- * new is a resend from a peer that lacks our confirmation, and is answered with our
- * prefix alone. So a healthy run resends only to leaves whose clients were idle for a
- * whole check, inside fan-outs that go anyway, plus one resend and one answer per leaf
- * after the last value. What a partition kept from a node follows within two checks, a
- * fan-out and two hops of the heal (3.2 s at most with T = 1000), long before the
- * final reads. State is the values (per origin, and once as a set for reads) and a few
- * counters per peer: it grows with the values alone.
+ * Challenge 3, all parts. The given topology is ignored: n0 is the {@link Hub} and
+ * every other node a {@link Leaf} linked to it alone, so a value takes two hops (leaf,
+ * hub, leaves) and a fan-out costs one message per leaf however many values it carries.
+ * A leaf forwards each client value to the hub at once, and every {@code --hub-batch}
+ * ms (T) the hub sends each leaf what it lacks. At 3d's load (50 broadcasts a second on
+ * 25 nodes) that is 0.48 forwards plus at most 24 x 1000/T / 100 fan-out messages per
+ * operation: 4.5 at the default T = 60 (fewer, as a fan-out skips leaves that lack
+ * nothing), and 0.72 with T = 1000, the low-message setting. A value is on every node
+ * 100 ms + a wait of up to T + 100 ms after its broadcast; reads come 50 times a
+ * second, so the last read to miss it (where Maelstrom's stable latency ends) comes
+ * just before that: a little under 200 + T/2 ms at the median, 200 + T at most, so
+ * about 215 and 260 ms by default and 700 ms and 1.2 s with T = 1000. Recovery spends
+ * messages only when something was lost. Each node numbers its clients' values, and
+ * every message carries the sender's known prefix per origin (how many of that node's
+ * values, from its first on, it holds): that is the acknowledgement. Per peer a node
+ * keeps what it sent and what the peer confirmed; every {@code --resend-after} ms,
+ * whatever it sent before the previous check and is still unconfirmed is due again, and
+ * goes as its role sends (see {@link Hub} and {@link Leaf}). Confirmations ride on
+ * traffic that flows anyway: a fan-out confirms the leaf's forwards, a forward the
+ * fan-outs. A message that brings its receiver nothing new is a resend from a peer that
+ * lacks our confirmation, and is answered with our prefix alone. So a healthy run
+ * resends only to leaves whose clients were idle for a whole check, inside fan-outs
+ * that go anyway, plus one resend and one answer per leaf after the last value. What a
+ * partition kept from a node follows within two checks, a fan-out and two hops of the
+ * heal (3.2 s at most with T = 1000), long before the final reads. State is the values
+ * (per origin, and once as a set for reads) and a few counters per peer: it grows with
+ * the values alone.
  */
 @Command(name = "broadcast", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 3a-3e: broadcast through a hub, batched, recovering from partitions.")
@@ -119,9 +118,73 @@ class BroadcastNode implements Runnable {
         }
     }
 
+    /**
+     * What the hub and a leaf do differently: whom they link to, and when they send.
+     * The rest, what a node stores, sends a peer, confirms and makes due again, is the
+     * same for both.
+     */
+    private sealed interface Role {
+        /** Of every node's id, the peers this node gossips with. */
+        List<String> linked(List<String> ids);
+
+        /** Registers the periodic tasks this role sends from. */
+        void schedule();
+
+        /** A client's value, new to this node, has just been taken. */
+        void taken();
+    }
+
+    /**
+     * The hub, n0, linked to every leaf. It gathers values, its own clients' and the
+     * leaves', and every {@code --hub-batch} ms sends each leaf what it lacks: a fan-out
+     * carries new values and resends alike, so a resend costs no message of its own.
+     */
+    private final class Hub implements Role {
+        @Override
+        public List<String> linked(List<String> ids) {
+            return ids.subList(1, ids.size());
+        }
+
+        @Override
+        public void schedule() {
+            node.every(Duration.ofMillis(hubBatch), BroadcastNode.this::flushAll);
+            node.every(Duration.ofMillis(resendAfter), BroadcastNode.this::rewind); // the next fan-out resends
+        }
+
+        @Override
+        public void taken() {
+            // the next fan-out carries it
+        }
+    }
+
+    /**
+     * A leaf, every node but n0, linked to the hub alone. It forwards each client value
+     * to the hub at once, and its resends at each check. Batching here would not pay: a
+     * leaf gets two values a second, so its batches would mostly hold one.
+     */
+    private final class Leaf implements Role {
+        @Override
+        public List<String> linked(List<String> ids) {
+            return ids.subList(0, 1);
+        }
+
+        @Override
+        public void schedule() {
+            node.every(Duration.ofMillis(resendAfter), () -> {
+                rewind();
+                flushAll();
+            });
+        }
+
+        @Override
+        public void taken() {
+            flushAll();
+        }
+    }
+
     private final Node node = new Node();
     // Set at init, before any message is handled or any periodic task runs.
-    private boolean hub;
+    private Role role;
     private int me;
     private final Map<String, Link> links = new LinkedHashMap<>();
     // The state, guarded by this.
@@ -144,27 +207,21 @@ class BroadcastNode implements Runnable {
         node.handle(Broadcast.class, request -> {
             boolean fresh = add(request.body().message());
             request.reply(new BroadcastOk());
-            if (fresh && !hub) flushAll();
+            if (fresh) role.taken();
         });
         node.handle(Gossip.class, request -> receive(request.src(), request.body()));
-        node.every(Duration.ofMillis(hubBatch), () -> {
-            if (hub) flushAll();
-        });
-        node.every(Duration.ofMillis(resendAfter), () -> {
-            rewind();
-            if (!hub) flushAll(); // the hub's next fan-out carries its resends
-        });
         node.run();
     }
 
-    /** The first node is the hub, every other a leaf linked to it alone. */
+    /** The first node is the hub, every other a leaf. */
     private synchronized void init() {
         List<String> ids = node.nodeIds();
         me = ids.indexOf(node.id());
-        hub = me == 0;
+        role = me == 0 ? new Hub() : new Leaf();
         known = new int[ids.size()];
         ids.forEach(id -> log.add(new ArrayList<>()));
-        for (String id : hub ? ids.subList(1, ids.size()) : ids.subList(0, 1)) links.put(id, new Link(id, ids.size()));
+        for (String id : role.linked(ids)) links.put(id, new Link(id, ids.size()));
+        role.schedule();
     }
 
     private synchronized List<Long> read() {

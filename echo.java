@@ -13,14 +13,14 @@ import picocli.CommandLine.Command;
 /** Challenge 1: the smallest node there is. */
 @Command(name = "echo", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 1: answers every echo with its own payload.")
-class echo implements Runnable {
+class EchoNode implements Runnable {
 
     record Echo(JsonNode echo) {}
 
     record EchoOk(JsonNode echo) {}
 
     public static void main(String... args) {
-        Cli.run(new echo(), args);
+        Cli.run(new EchoNode(), args);
     }
 
     @Override

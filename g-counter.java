@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "g-counter", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 4: a grow-only counter on seq-kv.")
-class GCounter implements Runnable {
+class GCounterNode implements Runnable {
 
     @Option(names = "--max-staleness", description = "Milliseconds a read may answer from an earlier refresh (default ${DEFAULT-VALUE}; 0: every read refreshes).")
     long maxStalenessMillis = 500;
@@ -71,7 +71,7 @@ class GCounter implements Runnable {
     private boolean refreshed;
 
     public static void main(String... args) {
-        Cli.run(new GCounter(), args);
+        Cli.run(new GCounterNode(), args);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import lib.Cli;
 import lib.Node;
+import lib.OneInFlight;
 import lib.Request;
 import lib.RpcError;
 import picocli.CommandLine.Command;
@@ -62,7 +63,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "kafka", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 5a-5c: a replicated kafka-style log.")
-class kafka implements Runnable {
+class KafkaNode implements Runnable {
 
     @Option(names = "--batch", description = "Milliseconds a forward waits to gather other sends for the same owner (default ${DEFAULT-VALUE}).")
     long batchMillis = 5;
@@ -186,13 +187,13 @@ class kafka implements Runnable {
     private final Logs logs = new Logs();
     /** Sends waiting to be forwarded, by owner; the first one's handler sends the batch. Guarded by itself. */
     private final Map<String, List<Request<Send>>> outbox = new HashMap<>();
-    private final Set<String> replicating = ConcurrentHashMap.newKeySet();
+    private final OneInFlight replication = new OneInFlight();
     /** Peers whose last request timed out, until one is answered; sends for keys they own fail at once. */
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private Node node;
 
     public static void main(String... args) {
-        Cli.run(new kafka(), args);
+        Cli.run(new KafkaNode(), args);
     }
 
     @Override
@@ -232,21 +233,18 @@ class kafka implements Runnable {
         node.handle(Replicate.class, request -> request.reply(new ReplicateOk(logs.extend(request.body().logs()))));
         // One copy in flight per peer: a partitioned peer costs a message per timeout, and is caught up after.
         // A silent peer gets one even with nothing new: the answer is what ends its silence.
-        node.every(Duration.ofMillis(replicateMillis), () -> {
-            for (String peer : node.peers()) {
-                Map<String, Chunk> chunks = logs.unconfirmed(peer);
-                if ((chunks.isEmpty() && !silent.contains(peer)) || !replicating.add(peer)) continue;
-                node.rpc(peer, new Replicate(chunks), ReplicateOk.class, timeout()).whenComplete((ok, error) -> {
-                    if (error == null) {
-                        logs.confirm(peer, ok.lengths());
-                        silent.remove(peer);
-                    } else {
-                        silent.add(peer);
-                    }
-                    replicating.remove(peer);
-                });
-            }
-        });
+        node.every(Duration.ofMillis(replicateMillis), () -> replication.sendEach(node.peers(), peer -> {
+            Map<String, Chunk> chunks = logs.unconfirmed(peer);
+            if (chunks.isEmpty() && !silent.contains(peer)) return null;
+            return node.rpc(peer, new Replicate(chunks), ReplicateOk.class, timeout()).whenComplete((ok, error) -> {
+                if (error == null) {
+                    logs.confirm(peer, ok.lengths());
+                    silent.remove(peer);
+                } else {
+                    silent.add(peer);
+                }
+            });
+        }));
         node.run();
     }
 

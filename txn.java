@@ -17,10 +17,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import lib.Cli;
 import lib.Node;
+import lib.OneInFlight;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,7 +59,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "txn", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 6a-6c: totally available read-committed transactions.")
-class txn implements Runnable {
+class TxnNode implements Runnable {
 
     @Option(names = "--replicate-every",
             description = "Milliseconds between replication batches (default ${DEFAULT-VALUE}).")
@@ -165,14 +164,14 @@ class txn implements Runnable {
     }
 
     public static void main(String... args) {
-        Cli.run(new txn(), args);
+        Cli.run(new TxnNode(), args);
     }
 
     @Override
     public void run() {
         var node = new Node();
         var replica = new Replica();
-        Set<String> awaitingAck = ConcurrentHashMap.newKeySet();
+        var replication = new OneInFlight();
 
         node.handle(Txn.class, request ->
                 request.reply(new TxnOk(replica.execute(request.body().txn(), node.id(), node.peers()))));
@@ -181,19 +180,14 @@ class txn implements Runnable {
             request.reply(new ReplicateOk());
         });
         // One batch in flight per peer: a partitioned peer costs one message per ack timeout.
-        node.every(Duration.ofMillis(replicateMillis), () -> {
-            for (String peer : node.peers()) {
-                if (awaitingAck.contains(peer)) continue;
-                List<Version> batch = replica.pendingFor(peer);
-                if (batch.isEmpty()) continue;
-                awaitingAck.add(peer);
-                node.rpc(peer, new Replicate(batch), ReplicateOk.class, Duration.ofMillis(ackTimeoutMillis))
-                        .whenComplete((ok, error) -> {
-                            if (error == null) replica.acknowledged(peer, batch);
-                            awaitingAck.remove(peer);
-                        });
-            }
-        });
+        node.every(Duration.ofMillis(replicateMillis), () -> replication.sendEach(node.peers(), peer -> {
+            List<Version> batch = replica.pendingFor(peer);
+            if (batch.isEmpty()) return null;
+            return node.rpc(peer, new Replicate(batch), ReplicateOk.class, Duration.ofMillis(ackTimeoutMillis))
+                    .whenComplete((ok, error) -> {
+                        if (error == null) replica.acknowledged(peer, batch);
+                    });
+        }));
         node.run();
     }
 }

@@ -19,14 +19,14 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "unique-ids", mixinStandardHelpOptions = true, version = "1.0",
         description = "Gossip Glomers 2: globally unique ids, totally available.")
-class UniqueIds implements Runnable {
+class UniqueIdsNode implements Runnable {
 
     record Generate() {}
 
     record GenerateOk(String id) {}
 
     public static void main(String... args) {
-        Cli.run(new UniqueIds(), args);
+        Cli.run(new UniqueIdsNode(), args);
     }
 
     @Override

@@ -137,13 +137,31 @@ final class Json {
         return node;
     }
 
-    /** Converts a JSON value to {@code type}; a mismatch is a malformed-request error. */
-    static <T> T convert(JsonNode value, Class<T> type) {
-        if (type.isInstance(value)) return type.cast(value);
+    /**
+     * Reads a request's body as {@code type}; a mismatch is error 12, malformed request,
+     * whose text begins with the message's type: nothing was done.
+     */
+    static <T> T request(ObjectNode body, Class<T> type) {
         try {
-            return Binding.read(value, type);
+            return read(body, type);
         } catch (IllegalArgumentException e) {
-            throw new RpcError(RpcError.MALFORMED_REQUEST, typeName(type) + ": " + e.getMessage());
+            throw new RpcError(RpcError.MALFORMED_REQUEST, body.path("type").asText() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads (part of) a reply from {@code src} as {@code type}; a mismatch is error 13,
+     * an indefinite failure: the peer did act on the request, whatever it answered.
+     */
+    static <T> T reply(JsonNode value, Class<T> type, String src) {
+        try {
+            return read(value, type);
+        } catch (IllegalArgumentException e) {
+            throw new RpcError(RpcError.CRASH, "the reply from " + src + " does not fit " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static <T> T read(JsonNode value, Class<T> type) {
+        return type.isInstance(value) ? type.cast(value) : Binding.read(value, type);
     }
 }

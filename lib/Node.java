@@ -36,7 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Bad input never stops the node: a line that is not a message is logged and
  * skipped; a request of an unknown type is answered with error 10, one whose body does
  * not fit the handler's record with error 12, and a handler that throws answers with
- * the {@link RpcError} it threw, or error 13 for any other exception.
+ * the {@link RpcError} it threw, or error 13 for anything else it throws, an
+ * {@link Error} included. Nothing is written to stdout before init: a message has no
+ * {@code src} until then, so what would go out (the answer to a malformed init, say)
+ * is logged on stderr instead.
  */
 public final class Node {
 
@@ -57,9 +60,10 @@ public final class Node {
     private final PrintStream output;
     private final Map<String, Route<?>> routes = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<ObjectNode>> pending = new ConcurrentHashMap<>();
-    private final List<Periodic> periodics = new ArrayList<>();
+    private final List<Periodic> periodics = new ArrayList<>(); // until init; guarded by this
     private final List<Thread> periodicThreads = new ArrayList<>(); // guarded by this
-    private final List<Runnable> initListeners = new ArrayList<>();
+    private final List<Runnable> initListeners = new ArrayList<>(); // guarded by this
+    private boolean initialized; // a well-formed init came; guarded by this
     private final AtomicLong nextMsgId = new AtomicLong();
     private final Object inFlightLock = new Object();
     private int inFlight; // messages being handled; guarded by inFlightLock
@@ -100,24 +104,51 @@ public final class Node {
      * ({@code Broadcast} handles {@code "broadcast"}), reading each body into that record.
      * Its components may be strings, numbers, booleans, lists, sets, maps with string
      * keys, arrays, records and {@code JsonNode}; any other type fails here, with an
-     * IllegalArgumentException, rather than at the first message.
+     * IllegalArgumentException, rather than at the first message. So does a second
+     * handler for the same type, and one for {@code init}, which the node answers itself
+     * (see {@link #onInit}).
      */
     public <T extends Record> void handle(Class<T> bodyType, Handler<T> handler) {
-        Binding.check(bodyType);
-        routes.put(Json.typeName(bodyType), new Route<>(bodyType, handler));
+        handle(Json.typeName(bodyType), bodyType, handler);
     }
 
-    /** Runs {@code listener} once, after init is answered, before any periodic task. */
+    /**
+     * Handles messages of {@code type}, reading each body into {@code bodyType}: for a
+     * record whose name does not give the type ({@code ReadOK} would stand for
+     * {@code "read_o_k"}). Otherwise as {@link #handle(Class, Handler)}.
+     */
+    public <T extends Record> void handle(String type, Class<T> bodyType, Handler<T> handler) {
+        if (type.equals("init")) throw new IllegalArgumentException("init is answered by the node: use onInit");
+        Binding.check(bodyType);
+        if (routes.putIfAbsent(type, new Route<>(bodyType, handler)) != null) {
+            throw new IllegalArgumentException("a second handler for '" + type + "'");
+        }
+    }
+
+    /**
+     * Runs {@code listener} once, at the first well-formed init, before {@code init_ok}
+     * is sent and before any periodic task, on the thread that reads stdin: no message
+     * is handled until it returns. If it throws, init is answered with error 13 (the
+     * node did take its id) and the node goes on. Registering one after init fails with
+     * an IllegalStateException: it would never run.
+     */
     public synchronized void onInit(Runnable listener) {
+        if (initialized) throw new IllegalStateException("init has happened: a listener registered now would never run");
         initListeners.add(listener);
     }
 
     /**
-     * Runs {@code task} every {@code period} once init is done, on a virtual thread of
-     * its own; an exception is logged and the next round goes on.
+     * Runs {@code task} again and again on a virtual thread of its own, from init on,
+     * or from now if init has happened: it waits {@code period}, runs, and waits
+     * {@code period} again, so {@code period} is the delay between the end of one run
+     * and the start of the next (a fixed delay, not a fixed rate). Anything it throws,
+     * an {@link Error} included, is logged and the next round goes on. The tasks stop
+     * when {@link #run} returns.
      */
     public synchronized void every(Duration period, Runnable task) {
-        periodics.add(new Periodic(period, task));
+        var periodic = new Periodic(period, task);
+        if (initialized) start(periodic);
+        else periodics.add(periodic);
     }
 
     /** Sends {@code body} (a record) to {@code dest}, expecting no answer. */
@@ -127,11 +158,15 @@ public final class Node {
 
     /**
      * Sends {@code body} to {@code dest} and returns its answer, read into
-     * {@code replyType} ({@code JsonNode.class} takes it as it is). The future fails
-     * with an {@link RpcError}: the error that came back, or {@link RpcError#TIMEOUT}
-     * when nothing came within {@code timeout}.
+     * {@code replyType} ({@code JsonNode.class} takes it as it is). A reply type the
+     * binding cannot read fails here, with an IllegalArgumentException, before anything
+     * is sent. The future fails with an {@link RpcError}: the error that came back,
+     * {@link RpcError#TIMEOUT} when nothing came within {@code timeout}, or
+     * {@link RpcError#CRASH} for a reply that does not fit {@code replyType} (the peer
+     * did act on the request, so the failure is indefinite).
      */
     public <R> CompletableFuture<R> rpc(String dest, Object body, Class<R> replyType, Duration timeout) {
+        Binding.check(replyType);
         long msgId = nextMsgId.incrementAndGet();
         var reply = new CompletableFuture<ObjectNode>();
         pending.put(msgId, reply);
@@ -139,7 +174,7 @@ public final class Node {
                 .whenComplete((r, e) -> pending.remove(msgId));
         write(dest, Json.body(body).put("msg_id", msgId));
         return reply.handle((r, e) -> {
-            if (e == null) return Json.convert(r, replyType);
+            if (e == null) return Json.reply(r, replyType, dest);
             if (e instanceof TimeoutException) {
                 throw new RpcError(RpcError.TIMEOUT, "no reply from " + dest + " within " + timeout.toMillis() + " ms");
             }
@@ -252,39 +287,58 @@ public final class Node {
 
     private <T> void serve(Route<T> route, String src, ObjectNode body) {
         try {
-            T request = Json.convert(body, route.bodyType());
+            T request = Json.request(body, route.bodyType());
             route.handler().handle(new Request<>(this, src, body, request));
         } catch (RpcError e) {
             replyError(src, body, e);
-        } catch (Exception e) {
-            log("handler for %s from %s failed on %s", body.path("type").asText(), src, body);
-            e.printStackTrace();
+        } catch (Throwable e) { // an Error too: this node can still answer, and go on with the next message
+            logFailure("handler for " + body.path("type").asText() + " from " + src + " on " + body, e);
             replyError(src, body, new RpcError(RpcError.CRASH, e.toString()));
         }
+    }
+
+    /** Logs {@code e}, thrown by the script's own code: {@code what} names that code. */
+    private static void logFailure(String what, Throwable e) {
+        log("%s failed:", what);
+        e.printStackTrace();
     }
 
     private record Init(String nodeId, List<String> nodeIds) {
     }
 
+    /**
+     * Takes the node's id and the cluster from a well-formed init; the first one also
+     * runs the init listeners, every one even if another failed, and starts the periodic
+     * tasks, all before init is answered.
+     */
     private void init(String src, ObjectNode body) {
         Init init;
         try {
-            init = Json.convert(body, Init.class);
+            init = Json.request(body, Init.class);
         } catch (RpcError e) {
-            replyError(src, body, e);
+            replyError(src, body, e); // before a first good init this is only logged: the node has no id to send from
             return;
         }
+        RpcError failed = null;
         synchronized (this) {
-            boolean first = id == null;
             id = init.nodeId();
             nodeIds = List.copyOf(init.nodeIds());
-            if (body.hasNonNull("msg_id")) {
-                reply(src, body.get("msg_id").asLong(), Json.NODES.objectNode().put("type", "init_ok"));
+            if (!initialized) {
+                initialized = true;
+                for (Runnable listener : initListeners) {
+                    try {
+                        listener.run();
+                    } catch (Throwable e) {
+                        logFailure("init listener", e);
+                        if (failed == null) failed = new RpcError(RpcError.CRASH, "init failed: " + e);
+                    }
+                }
+                periodics.forEach(this::start);
+                periodics.clear();
             }
-            if (!first) return;
-            initListeners.forEach(Runnable::run);
-            periodics.forEach(this::start);
         }
+        if (failed != null) replyError(src, body, failed);
+        else if (body.hasNonNull("msg_id")) reply(src, body.get("msg_id").asLong(), Json.NODES.objectNode().put("type", "init_ok"));
     }
 
     private void start(Periodic periodic) {
@@ -295,8 +349,8 @@ public final class Node {
                     periodic.task().run();
                 } catch (InterruptedException e) {
                     return;
-                } catch (RuntimeException e) {
-                    log("periodic task failed: %s", e);
+                } catch (Throwable e) { // an Error too: the next round may well succeed
+                    log("periodic task failed: %s", e); // one line: it may fail every round
                 }
             }
         }));
@@ -329,9 +383,15 @@ public final class Node {
         write(dest, body.put("in_reply_to", inReplyTo));
     }
 
+    /** Writes a message to stdout; before init, when it could have no {@code src}, logs it instead. */
     private void write(String dest, ObjectNode body) {
+        String src = id;
+        if (src == null) {
+            log("not sending to %s before init, as a message needs a src: %s", dest, body);
+            return;
+        }
         ObjectNode message = Json.NODES.objectNode();
-        message.put("src", id).put("dest", dest).set("body", body);
+        message.put("src", src).put("dest", dest).set("body", body);
         String line = Json.write(message);
         synchronized (output) { // one writer at a time: lines never interleave
             output.println(line);

@@ -33,7 +33,7 @@ public final class Request<T> {
     }
 
     /** Whether the sender expects an answer (the message carries a {@code msg_id}). */
-    public boolean expectsReply() {
+    private boolean expectsReply() {
         return raw.hasNonNull("msg_id");
     }
 

@@ -1,5 +1,7 @@
 package lib;
 
+import java.util.Set;
+
 /**
  * A Maelstrom error: thrown by RPCs that got an error reply (or none in time), and
  * thrown by handlers to answer a request with that error.
@@ -8,6 +10,9 @@ package lib;
  * into an {@code error} reply.
  */
 public final class RpcError extends RuntimeException {
+
+    // Maelstrom's codes (its resources/errors.edn). Whether each is definite is decided in
+    // one place, DEFINITE below.
 
     /** The request timed out; it may or may not have happened. */
     public static final int TIMEOUT = 0;
@@ -32,6 +37,15 @@ public final class RpcError extends RuntimeException {
     /** The transaction conflicted with another and was aborted. */
     public static final int TXN_CONFLICT = 30;
 
+    /**
+     * The codes that say the operation certainly did not happen, as Maelstrom's error
+     * registry marks them. Every other code, 0 and 13 and any Maelstrom does not know
+     * (1000 and up, free for nodes), may have happened: Maelstrom's client takes an error
+     * missing from its registry as indefinite.
+     */
+    private static final Set<Integer> DEFINITE = Set.of(NODE_NOT_FOUND, NOT_SUPPORTED, TEMPORARILY_UNAVAILABLE,
+            MALFORMED_REQUEST, ABORT, KEY_DOES_NOT_EXIST, KEY_ALREADY_EXISTS, PRECONDITION_FAILED, TXN_CONFLICT);
+
     private final int code;
 
     /** An error with Maelstrom's {@code code} and a readable {@code text}. */
@@ -50,9 +64,12 @@ public final class RpcError extends RuntimeException {
         return getMessage();
     }
 
-    /** Whether the operation certainly did not happen (every code but timeout and crash). */
+    /**
+     * Whether the operation certainly did not happen: the code is one Maelstrom marks
+     * definite. Timeout, crash and codes Maelstrom does not define are not.
+     */
     public boolean definite() {
-        return code != TIMEOUT && code != CRASH;
+        return DEFINITE.contains(code);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package tests.lib;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,9 +94,21 @@ class KVTest {
             }));
             assertEquals(RpcError.PRECONDITION_FAILED, mismatch.code());
 
+            // An answer that does not fit is indefinite: the service did act on the request.
             var malformed = assertThrows(RpcError.class, () -> serve(n, "lin-kv", "read", body -> {}, """
                     {"type":"read_ok","value":"not a number","in_reply_to":$ID}""", () -> kv.read("x", Long.class)));
-            assertEquals(RpcError.MALFORMED_REQUEST, malformed.code());
+            assertEquals(RpcError.CRASH, malformed.code());
+            assertFalse(malformed.definite());
+        }
+    }
+
+    record Unreadable(Thread thread) {}
+
+    @Test
+    void aValueTypeTheBindingCannotReadFailsUnsent() throws Exception {
+        try (var n = NodeHarness.started(node -> {})) {
+            assertThrows(IllegalArgumentException.class, () -> KV.seq(n.node).read("k", Unreadable.class));
+            n.assertSilent(java.time.Duration.ofMillis(200));
         }
     }
 }

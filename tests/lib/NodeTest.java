@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import lib.Node;
 import lib.RpcError;
@@ -37,6 +38,14 @@ class NodeTest {
 
     record Answer(long answer) {}
 
+    /** A record whose name does not give its type: by its name it would stand for "fetch_u_r_l". */
+    record FetchURL(String url) {}
+
+    /** No JSON binds to a thread. */
+    record Unreadable(Thread thread) {}
+
+    record Overflow() {}
+
     static void echo(Node node) {
         node.handle(Echo.class, request -> request.reply(new EchoOk(request.body().echo())));
     }
@@ -59,7 +68,7 @@ class NodeTest {
 
     @Test
     void malformedInitIsError12() throws Exception {
-        try (var n = NodeHarness.start(NodeTest::echo)) {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
             n.send("c0", """
                     {"type":"init","node_id":5,"msg_id":1}""");
             var body = n.nextBody();
@@ -75,6 +84,27 @@ class NodeTest {
             n.send("c0", """
                     {"type":"init","node_id":"n1","node_ids":["n1"],"msg_id":4}""");
             assertEquals("init_ok", n.nextBody().get("type").asText());
+        }
+    }
+
+    @Test
+    void nothingGoesToStdoutBeforeInit() throws Exception {
+        try (var n = NodeHarness.start(NodeTest::echo)) {
+            // Each would be answered, but before init the node has no id to send from: they are logged.
+            n.send("c0", """
+                    {"type":"init","node_id":5,"msg_id":1}""");
+            n.send("c0", """
+                    {"type":"init","node_id":null,"node_ids":["n1"],"msg_id":2}""");
+            n.send("c1", """
+                    {"type":"echo","echo":1,"msg_id":3}""");
+            n.send("c1", """
+                    {"type":"frobnicate","msg_id":4}""");
+            n.assertSilent(Duration.ofMillis(300));
+            n.send("c0", """
+                    {"type":"init","node_id":"n1","node_ids":["n1"],"msg_id":5}""");
+            var first = n.next();
+            assertEquals("n1", first.get("src").asText());
+            assertEquals(5, first.get("body").get("in_reply_to").asLong(), "the first line out is init_ok");
         }
     }
 
@@ -164,6 +194,9 @@ class NodeTest {
             node.handle(Crash.class, request -> {
                 throw new IllegalStateException("boom");
             });
+            node.handle(Overflow.class, request -> {
+                throw new StackOverflowError("deep");
+            });
         })) {
             n.send("c1", """
                     {"type":"fail","code":22,"msg_id":1}""");
@@ -175,6 +208,11 @@ class NodeTest {
             var crashed = n.nextBody();
             assertEquals(13, crashed.get("code").asInt());
             assertTrue(crashed.get("text").asText().contains("boom"));
+            n.send("c1", """
+                    {"type":"overflow","msg_id":4}""");
+            var overflowed = n.nextBody(); // an Error, too, is answered, and the node goes on
+            assertEquals(13, overflowed.get("code").asInt());
+            assertTrue(overflowed.get("text").asText().contains("deep"), overflowed.toString());
             n.send("c1", """
                     {"type":"echo","echo":1,"msg_id":3}""");
             assertEquals("echo_ok", n.nextBody().get("type").asText());
@@ -272,7 +310,8 @@ class NodeTest {
     void periodicTaskFailuresDoNotStopIt() throws Exception {
         var runs = new AtomicInteger();
         try (var n = NodeHarness.started(node -> node.every(Duration.ofMillis(10), () -> {
-            runs.incrementAndGet();
+            // an exception, then an Error, in turn: neither stops the task
+            if (runs.incrementAndGet() % 2 == 0) throw new AssertionError("flakier");
             throw new IllegalStateException("flaky");
         }))) {
             Thread.sleep(200);
@@ -318,6 +357,134 @@ class NodeTest {
                 seen.add(body.get("in_reply_to").asLong());
             }
             assertEquals(300, seen.size());
+        }
+    }
+
+    @Test
+    void aSecondHandlerForATypeIsRefused() {
+        var node = new Node();
+        echo(node);
+        assertThrows(IllegalArgumentException.class, () -> echo(node));
+        assertThrows(IllegalArgumentException.class, () -> node.handle("echo", Add.class, request -> {}));
+        assertThrows(IllegalArgumentException.class, () -> node.handle("init", Add.class, request -> {}),
+                "init is the node's own");
+    }
+
+    @Test
+    void anExplicitTypeNameHandlesWhatTheRecordNameCannot() throws Exception {
+        try (var n = NodeHarness.started(node -> node.handle("fetch_url", FetchURL.class,
+                request -> request.reply(new EchoOk(NodeHarness.JSON.valueToTree(request.body().url())))))) {
+            n.send("c1", """
+                    {"type":"fetch_url","url":"u","msg_id":1}""");
+            assertEquals("u", n.nextBody().get("echo").asText());
+            n.send("c1", """
+                    {"type":"fetch_u_r_l","url":"u","msg_id":2}""");
+            assertEquals(10, n.nextBody().get("code").asInt(), "only the given name is handled");
+            n.send("c1", """
+                    {"type":"fetch_url","msg_id":3}""");
+            var malformed = n.nextBody();
+            assertEquals(12, malformed.get("code").asInt());
+            assertTrue(malformed.get("text").asText().startsWith("fetch_url: "), malformed.toString());
+        }
+    }
+
+    @Test
+    void anRpcWhoseReplyTypeCannotBeReadFailsUnsent() throws Exception {
+        try (var n = NodeHarness.started(node -> {})) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> n.node.rpc("n2", new Echo(null), Unreadable.class, Duration.ofSeconds(5)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> n.node.syncRpc("n2", new Echo(null), Unreadable.class, Duration.ofSeconds(5)));
+            n.assertSilent(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
+    void aReplyThatDoesNotFitIsIndefiniteError13() throws Exception {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
+            CompletableFuture<Answer> asked = n.node.rpc("n2", new Ask(null), Answer.class, Duration.ofSeconds(5));
+            long msgId = n.next().get("body").get("msg_id").asLong();
+            n.send("n2", "{\"type\":\"answer\",\"answer\":\"many\",\"in_reply_to\":" + msgId + "}");
+            var error = assertThrows(RpcError.class, () -> Node.await(asked));
+            assertEquals(RpcError.CRASH, error.code());
+            assertFalse(error.definite(), "the peer acted on the request");
+            assertTrue(error.text().contains("answer"), error.text());
+        }
+    }
+
+    @Test
+    void initListenersRunBeforeInitOk() throws Exception {
+        var ran = new AtomicBoolean();
+        try (var n = NodeHarness.start(node -> node.onInit(() -> {
+            try {
+                Thread.sleep(300); // init_ok, if it went first, would be out by now
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            ran.set(true);
+        }))) {
+            n.send("c0", """
+                    {"type":"init","node_id":"n1","node_ids":["n1"],"msg_id":1}""");
+            assertEquals("init_ok", n.nextBody().get("type").asText());
+            assertTrue(ran.get(), "init_ok came before the listener had run");
+            assertThrows(IllegalStateException.class, () -> n.node.onInit(() -> {}), "a listener after init would never run");
+        }
+    }
+
+    @Test
+    void aFailingInitListenerIsAnsweredAsError13AndTheNodeGoesOn() throws Exception {
+        var second = new AtomicBoolean();
+        try (var n = NodeHarness.start(node -> {
+            echo(node);
+            node.onInit(() -> {
+                throw new IllegalStateException("no state");
+            });
+            node.onInit(() -> {
+                throw new StackOverflowError("deep");
+            });
+            node.onInit(() -> second.set(true));
+        })) {
+            n.send("c0", """
+                    {"type":"init","node_id":"n1","node_ids":["n1"],"msg_id":1}""");
+            var body = n.nextBody();
+            assertEquals("error", body.get("type").asText());
+            assertEquals(13, body.get("code").asInt());
+            assertEquals(1, body.get("in_reply_to").asLong());
+            assertTrue(body.get("text").asText().contains("no state"), body.toString());
+            assertTrue(second.get(), "the other listeners ran");
+            n.send("c1", """
+                    {"type":"echo","echo":1,"msg_id":2}""");
+            assertEquals("echo_ok", n.nextBody().get("type").asText(), "the reader thread is alive");
+        }
+    }
+
+    @Test
+    void periodicTasksRegisteredAfterInitRunToo() throws Exception {
+        var runs = new AtomicInteger();
+        try (var n = NodeHarness.started(node -> {})) {
+            n.node.every(Duration.ofMillis(10), runs::incrementAndGet);
+            Thread.sleep(300);
+            assertTrue(runs.get() >= 3, "ran " + runs.get() + " times");
+        }
+    }
+
+    @Test
+    void aTaskWaitsItsPeriodAfterEachRunEnds() throws Exception {
+        var starts = new java.util.concurrent.CopyOnWriteArrayList<Long>();
+        try (var n = NodeHarness.started(node -> node.every(Duration.ofMillis(50), () -> {
+            starts.add(System.nanoTime());
+            try {
+                Thread.sleep(150); // at a fixed rate the next run would start 50 ms after this one
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }))) {
+            Thread.sleep(1000);
+            assertTrue(starts.size() >= 2, "ran " + starts.size() + " times");
+            for (int i = 1; i < starts.size(); i++) {
+                long gapMillis = (starts.get(i) - starts.get(i - 1)) / 1_000_000;
+                assertTrue(gapMillis >= 195, "a run started " + gapMillis + " ms after the previous one started");
+            }
         }
     }
 }
