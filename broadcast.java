@@ -1,7 +1,4 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//JAVA 25
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/*.java
 //DESCRIPTION Gossip Glomers 3a-3e, broadcast: a hub with batched fan-out, and resends driven by per-origin prefix vectors.
 
@@ -46,8 +43,8 @@ import picocli.CommandLine.Option;
  * (per origin, and once as a set for reads) and a few counters per peer: it grows with
  * the values alone.
  */
-@Command(name = "broadcast", mixinStandardHelpOptions = true, version = "1.0",
-        description = "Gossip Glomers 3a-3e: broadcast through a hub, batched, recovering from partitions.")
+@Command(name = "broadcast", mixinStandardHelpOptions = true,
+        description = "Gossip Glomers 3a-3e, broadcast: a hub with batched fan-out, and resends driven by per-origin prefix vectors.")
 class BroadcastNode implements Runnable {
 
     @Option(names = "--hub-batch", paramLabel = "MS",

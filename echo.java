@@ -1,7 +1,4 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//JAVA 25
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/*.java
 //DESCRIPTION Gossip Glomers 1, echo: answers every echo with its own payload.
 
@@ -11,8 +8,8 @@ import lib.Node;
 import picocli.CommandLine.Command;
 
 /** Challenge 1: the smallest node there is. */
-@Command(name = "echo", mixinStandardHelpOptions = true, version = "1.0",
-        description = "Gossip Glomers 1: answers every echo with its own payload.")
+@Command(name = "echo", mixinStandardHelpOptions = true,
+        description = "Gossip Glomers 1, echo: answers every echo with its own payload.")
 class EchoNode implements Runnable {
 
     record Echo(JsonNode echo) {}

@@ -1,7 +1,4 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//JAVA 25
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/*.java
 //DESCRIPTION Gossip Glomers 4, grow-only counter: stateless nodes, one seq-kv key per node, fenced reads.
 
@@ -43,8 +40,8 @@ import picocli.CommandLine.Option;
  * completed: each sees the exact total. Partitions never matter here: they cut nodes
  * from each other, never from seq-kv, and nodes never talk to each other.
  */
-@Command(name = "g-counter", mixinStandardHelpOptions = true, version = "1.0",
-        description = "Gossip Glomers 4: a grow-only counter on seq-kv.")
+@Command(name = "g-counter", mixinStandardHelpOptions = true,
+        description = "Gossip Glomers 4, grow-only counter: stateless nodes, one seq-kv key per node, fenced reads.")
 class GCounterNode implements Runnable {
 
     @Option(names = "--max-staleness", description = "Milliseconds a read may answer from an earlier refresh (default ${DEFAULT-VALUE}; 0: every read refreshes).")

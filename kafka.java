@@ -1,7 +1,4 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//JAVA 25
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/*.java
 //DESCRIPTION Gossip Glomers 5a-5c, kafka-style log: one owner per key, replicas for polls, commits kept where they land.
 
@@ -61,8 +58,8 @@ import picocli.CommandLine.Option;
  * rather than each holding its client for a timeout, until the peer answers one of the
  * copies, which go on being sent to it, empty if need be.
  */
-@Command(name = "kafka", mixinStandardHelpOptions = true, version = "1.0",
-        description = "Gossip Glomers 5a-5c: a replicated kafka-style log.")
+@Command(name = "kafka", mixinStandardHelpOptions = true,
+        description = "Gossip Glomers 5a-5c, kafka-style log: one owner per key, replicas for polls, commits kept where they land.")
 class KafkaNode implements Runnable {
 
     @Option(names = "--batch", description = "Milliseconds a forward waits to gather other sends for the same owner (default ${DEFAULT-VALUE}).")

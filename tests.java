@@ -1,7 +1,4 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//JAVA 25
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//DEPS info.picocli:picocli:4.7.7
 //DEPS org.junit.platform:junit-platform-console-standalone:6.0.1
 //SOURCES tests/**.java bench/*.java lib/*.java
 //DESCRIPTION Runs every test of the project and ends with "N passed, N failed, N skipped".

@@ -1,7 +1,4 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//JAVA 25
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/*.java
 //DESCRIPTION Gossip Glomers 6a-6c: totally available read-committed transactions, replicated last-writer-wins.
 
@@ -57,8 +54,8 @@ import picocli.CommandLine.Option;
  * reads see its own writes). Real-time order across nodes is what this does not give:
  * a read elsewhere is stale until the batch arrives, the price of total availability.
  */
-@Command(name = "txn", mixinStandardHelpOptions = true, version = "1.0",
-        description = "Gossip Glomers 6a-6c: totally available read-committed transactions.")
+@Command(name = "txn", mixinStandardHelpOptions = true,
+        description = "Gossip Glomers 6a-6c: totally available read-committed transactions, replicated last-writer-wins.")
 class TxnNode implements Runnable {
 
     @Option(names = "--replicate-every",

@@ -1,7 +1,4 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//JAVA 25
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//DEPS info.picocli:picocli:4.7.7
 //SOURCES lib/*.java
 //DESCRIPTION Gossip Glomers 2, unique ids: totally available, no coordination.
 
@@ -17,8 +14,8 @@ import picocli.CommandLine.Command;
  * through any partition. (Nodes are never restarted in these tests; a node that could
  * restart would add a per-run nonce.)
  */
-@Command(name = "unique-ids", mixinStandardHelpOptions = true, version = "1.0",
-        description = "Gossip Glomers 2: globally unique ids, totally available.")
+@Command(name = "unique-ids", mixinStandardHelpOptions = true,
+        description = "Gossip Glomers 2, unique ids: totally available, no coordination.")
 class UniqueIdsNode implements Runnable {
 
     record Generate() {}

@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
  */
 public final class Cli {
 
+    /** The scripts' version, which {@code --version} prints. */
+    public static final String VERSION = "1.0";
+
     private Cli() {
     }
 
@@ -41,6 +44,7 @@ public final class Cli {
             script.run();
         } else {
             var cli = new CommandLine(script);
+            cli.getCommandSpec().version(VERSION);
             example(cli).ifPresent(example -> cli.getCommandSpec().usageMessage().footer(
                     "%nUnder Maelstrom, write options as name=value, without dashes, after the script's name:",
                     "  --bin ./maelstrom.sh " + cli.getCommandName() + " " + example,
