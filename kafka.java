@@ -254,27 +254,42 @@ class KafkaNode implements Runnable {
         return ids.get(Math.floorMod(key.hashCode(), ids.size()));
     }
 
-    /** Queues a send for its owner; the first send queued waits for others, then forwards them all. */
-    private void forward(String owner, Request<Send> request) throws InterruptedException {
+    /**
+     * Queues a send for its owner; the first send queued waits for others, then forwards
+     * them all. Whatever goes wrong after that, every send of the batch gets one answer,
+     * and the outbox's slot for the owner is free again for the next send: a throw left
+     * the slot taken, or the batch's other sends unanswered, for good.
+     */
+    private void forward(String owner, Request<Send> request) {
         synchronized (outbox) {
             List<Request<Send>> queue = outbox.computeIfAbsent(owner, o -> new ArrayList<>());
             queue.add(request);
             if (queue.size() > 1) return;
         }
-        Thread.sleep(batchMillis);
-        List<Request<Send>> batch;
-        synchronized (outbox) {
-            batch = outbox.remove(owner);
-        }
-        List<Long> offsets;
+        List<Request<Send>> batch = null;
         try {
-            offsets = node.syncRpc(owner, new Forward(batch.stream().map(Request::body).toList()), ForwardOk.class, timeout()).offsets();
-        } catch (RpcError e) {
-            if (e.code() == RpcError.TIMEOUT) silent.add(owner);
-            batch.forEach(r -> r.fail(e)); // a timeout stays a timeout: the owner may have appended them
-            return;
+            Thread.sleep(batchMillis);
+            batch = takeBatch(owner);
+            List<Long> offsets = node.syncRpc(owner, new Forward(batch.stream().map(Request::body).toList()),
+                    ForwardOk.class, timeout()).offsets();
+            if (offsets.size() != batch.size()) { // checked before any answer, so none is answered twice
+                throw new RpcError(RpcError.CRASH, owner + " gave " + offsets.size() + " offsets for " + batch.size() + " sends");
+            }
+            for (int i = 0; i < batch.size(); i++) batch.get(i).reply(new SendOk(offsets.get(i)));
+        } catch (Throwable e) { // an Error too, as the node itself answers one
+            if (batch == null) batch = takeBatch(owner);
+            // A timeout stays a timeout and anything else is a crash: the owner may have appended them.
+            RpcError error = e instanceof RpcError r ? r : new RpcError(RpcError.CRASH, "forwarding to " + owner + " failed: " + e);
+            if (error.code() == RpcError.TIMEOUT) silent.add(owner);
+            batch.forEach(r -> r.fail(error));
         }
-        for (int i = 0; i < batch.size(); i++) batch.get(i).reply(new SendOk(offsets.get(i)));
+    }
+
+    /** Takes the owner's batch out of the outbox: the next send for that owner starts a new one. */
+    private List<Request<Send>> takeBatch(String owner) {
+        synchronized (outbox) {
+            return outbox.remove(owner);
+        }
     }
 
     private Duration timeout() {
