@@ -218,4 +218,20 @@ class ScriptsTest {
             if (Math.floorMod(("k" + i).hashCode(), nodes) == owner) return "k" + i;
         }
     }
+
+    @Test
+    void kafkaListsCommittedOffsetsFromThePeersThatAnswer() throws Exception {
+        try (var node = Launched.start("kafka", "timeout=500")) {
+            node.send(init("n0", "n0", "n1"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send(message("c1", "n0", "{\"type\":\"commit_offsets\",\"offsets\":{\"k\":5},\"msg_id\":2}"));
+            assertEquals("commit_offsets_ok", node.nextTo("c1", Duration.ofSeconds(5)).get("body").get("type").asText());
+            for (int m = 3; m <= 4; m++) { // n1 never answers
+                node.send(message("c1", "n0", "{\"type\":\"list_committed_offsets\",\"keys\":[\"k\"],\"msg_id\":" + m + "}"));
+                JsonNode body = node.nextTo("c1", Duration.ofSeconds(5)).get("body");
+                assertEquals("list_committed_offsets_ok", body.get("type").asText(), body.toString());
+                assertEquals(5, body.get("offsets").get("k").asInt());
+            }
+        }
+    }
 }
