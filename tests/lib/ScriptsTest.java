@@ -33,7 +33,7 @@ class ScriptsTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        Nodes.prepare("echo", "unique-ids", "broadcast", "kafka");
+        Nodes.prepare("echo", "unique-ids", "broadcast", "kafka", "g-counter");
     }
 
     /** A node process and its stdout, line by line. */
@@ -216,6 +216,59 @@ class ScriptsTest {
     private static String ownedBy(int owner, int nodes) {
         for (int i = 0; ; i++) {
             if (Math.floorMod(("k" + i).hashCode(), nodes) == owner) return "k" + i;
+        }
+    }
+
+    @Test
+    void gCounterCombinesTheAddsThatWaitedIntoOneCas() throws Exception {
+        try (var node = Launched.start("g-counter")) {
+            node.send(init("n0", "n0"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":1,\"msg_id\":2}"));
+            JsonNode first = node.nextTo("seq-kv", Duration.ofSeconds(5)).get("body");
+            assertEquals(1, first.get("to").asInt());
+            node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":2,\"msg_id\":3}"));
+            node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":3,\"msg_id\":4}"));
+            Thread.sleep(300); // both are queued behind the cas in flight
+            node.send(message("seq-kv", "n0", "{\"type\":\"cas_ok\",\"in_reply_to\":" + first.get("msg_id") + "}"));
+            var answered = new HashSet<Long>();
+            JsonNode second = null;
+            while (second == null || answered.size() < 3) {
+                JsonNode m = node.next(Duration.ofSeconds(5));
+                assertNotNull(m, "answered " + answered + ", second cas " + second);
+                JsonNode body = m.get("body");
+                if (m.get("dest").asText().equals("c1")) {
+                    assertEquals("add_ok", body.get("type").asText());
+                    answered.add(body.get("in_reply_to").asLong());
+                } else {
+                    assertEquals(null, second, "one cas for the two adds that waited: " + body);
+                    second = body;
+                    assertEquals(1, second.get("from").asInt());
+                    assertEquals(6, second.get("to").asInt());
+                    node.send(message("seq-kv", "n0", "{\"type\":\"cas_ok\",\"in_reply_to\":" + second.get("msg_id") + "}"));
+                }
+            }
+            assertEquals(java.util.Set.of(2L, 3L, 4L), answered);
+        }
+    }
+
+    @Test
+    void gCounterGivesUpAnAddWhoseClientHasGivenUp() throws Exception {
+        try (var node = Launched.start("g-counter")) {
+            node.send(init("n0", "n0"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            long sent = System.nanoTime();
+            node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":1,\"msg_id\":2}"));
+            // A store whose key always holds something else: every cas fails, every read says 0.
+            for (JsonNode m; (m = node.next(Duration.ofMillis(1500))) != null; ) {
+                assertTrue(System.nanoTime() - sent < Duration.ofSeconds(12).toNanos(), "still trying after 12 s: " + m);
+                JsonNode body = m.get("body");
+                assertEquals("seq-kv", m.get("dest").asText(), "no answer once the client's 5 s are near: " + m);
+                String reply = body.get("type").asText().equals("cas")
+                        ? "{\"type\":\"error\",\"code\":22,\"text\":\"no\",\"in_reply_to\":"
+                        : "{\"type\":\"read_ok\",\"value\":0,\"in_reply_to\":";
+                node.send(message("seq-kv", "n0", reply + body.get("msg_id") + "}"));
+            }
         }
     }
 
