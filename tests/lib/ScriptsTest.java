@@ -273,6 +273,23 @@ class ScriptsTest {
     }
 
     @Test
+    void broadcastLeafConfirmsAResendAtOnceAndNothingElse() throws Exception {
+        try (var node = Launched.start("broadcast")) {
+            node.send(init("n1", "n0", "n1"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send(message("n0", "n1", "{\"type\":\"gossip\",\"runs\":[{\"origin\":0,\"from\":0,\"values\":[10,11]}],\"known\":[2,0]}"));
+            assertEquals(null, node.next(Duration.ofMillis(1500)), "new values alone need no answer, even at a check");
+            // The hub resends 10 and 11, unconfirmed, with 12: the leaf confirms all three.
+            node.send(message("n0", "n1", "{\"type\":\"gossip\",\"runs\":[{\"origin\":0,\"from\":0,\"values\":[10,11,12]}],\"known\":[3,0]}"));
+            JsonNode confirm = node.next(Duration.ofSeconds(3));
+            assertNotNull(confirm, "the leaf did not confirm the resend");
+            assertEquals("n0", confirm.get("dest").asText());
+            assertEquals(3, confirm.get("body").get("known").get(0).asInt());
+            assertEquals(0, confirm.get("body").get("runs").size());
+        }
+    }
+
+    @Test
     void kafkaListsCommittedOffsetsFromThePeersThatAnswer() throws Exception {
         try (var node = Launched.start("kafka", "timeout=500")) {
             node.send(init("n0", "n0", "n1"));
