@@ -34,10 +34,13 @@ import picocli.CommandLine.Option;
  * whatever it sent before the previous check and is still unconfirmed is due again, and
  * goes as its role sends (see {@link Hub} and {@link Leaf}). Confirmations ride on
  * traffic that flows anyway: a fan-out confirms the leaf's forwards, a forward the
- * fan-outs. A message that brings its receiver nothing new is a resend from a peer that
- * lacks our confirmation, and is answered with our prefix alone. So a healthy run
- * resends only to leaves whose clients were idle for a whole check, inside fan-outs
- * that go anyway, plus one resend and one answer per leaf after the last value. What a
+ * fan-outs. A message that brings its receiver a value it held already is a resend
+ * from a peer that lacks our confirmation, and is answered at once with our prefix
+ * (and whatever that peer is not known to have). So a healthy run resends only to
+ * leaves whose clients were idle for a whole check, inside fan-outs that go anyway, and
+ * each such leaf confirms with one message; an idle leaf, whose confirmations no
+ * forward carries, is resent at most two checks' worth of values rather than all it
+ * ever got, and costs a message per check only while values keep coming. What a
  * partition kept from a node follows within two checks, a fan-out and two hops of the
  * heal (3.2 s at most with T = 1000), long before the final reads. State is the values
  * (per origin, and once as a set for reads) and a few counters per peer: it grows with
@@ -235,14 +238,18 @@ class BroadcastNode implements Runnable {
 
     private void receive(String src, Gossip gossip) {
         Link link;
+        int carried = 0;
         int fresh = 0;
         synchronized (this) {
             link = links.get(src);
-            for (Run run : gossip.runs()) fresh += store(run);
+            for (Run run : gossip.runs()) {
+                carried += run.values().size();
+                fresh += store(run);
+            }
             link.confirm(gossip.known());
         }
-        // Only duplicates: the sender is resending because it lacks our confirmation.
-        if (!gossip.runs().isEmpty() && fresh == 0) flush(link, true);
+        // A value held already: the sender is resending because it lacks our confirmation.
+        if (fresh < carried) flush(link, true);
     }
 
     /** Stores a run's values where they belong; returns how many were new. */

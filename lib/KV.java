@@ -15,7 +15,7 @@ import java.time.Duration;
 public final class KV {
 
     /** How long a call waits for the service before failing with a timeout. */
-    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration TIMEOUT = Duration.ofSeconds(1);
 
     private record Read(Object key) {
     }

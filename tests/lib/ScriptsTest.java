@@ -13,6 +13,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,7 @@ class ScriptsTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        Nodes.prepare("echo", "unique-ids", "broadcast");
+        Nodes.prepare("echo", "unique-ids", "broadcast", "kafka", "g-counter");
     }
 
     /** A node process and its stdout, line by line. */
@@ -55,6 +56,25 @@ class ScriptsTest {
             String line = out.readLine();
             assertNotNull(line, "the node ended its output");
             return NodeHarness.JSON.readTree(line);
+        }
+
+        /** The next message, or null when none comes {@code within}: the node writes whole lines at once. */
+        JsonNode next(Duration within) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (!out.ready()) {
+                if (System.nanoTime() > deadline) return null;
+                Thread.sleep(10);
+            }
+            return next();
+        }
+
+        /** The next message sent to {@code dest}, skipping others; fails after {@code within}. */
+        JsonNode nextTo(String dest, Duration within) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            for (JsonNode m; (m = next(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) != null; ) {
+                if (m.get("dest").asText().equals(dest)) return m;
+            }
+            throw new AssertionError("nothing sent to " + dest + " within " + within);
         }
 
         /** Closes stdin and returns every remaining line, checking each is a message. */
@@ -154,5 +174,134 @@ class ScriptsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor());
         assertTrue(out.contains("--bin ./maelstrom.sh broadcast hub-batch="), out);
+    }
+
+    static String message(String src, String dest, String body) {
+        return "{\"src\":\"" + src + "\",\"dest\":\"" + dest + "\",\"body\":" + body + "}";
+    }
+
+    @Test
+    void kafkaAnswersEverySendOfABatchItsOwnerAnsweredWrongAndForwardsTheNext() throws Exception {
+        String key = ownedBy(1, 2);
+        try (var node = Launched.start("kafka", "batch=300")) { // 300 ms: both sends surely share the batch
+            node.send(init("n0", "n0", "n1"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            for (int m = 2; m <= 3; m++) {
+                node.send(message("c1", "n0", "{\"type\":\"send\",\"key\":\"" + key + "\",\"msg\":" + m + ",\"msg_id\":" + m + "}"));
+            }
+            JsonNode forward = node.nextTo("n1", Duration.ofSeconds(5)).get("body");
+            assertEquals(2, forward.get("sends").size(), "one forward for both: " + forward);
+            // One offset for two sends: the owner's answer does not fit the batch.
+            node.send(message("n1", "n0", "{\"type\":\"forward_ok\",\"offsets\":[0],\"in_reply_to\":"
+                    + forward.get("msg_id") + "}"));
+            var answers = new java.util.HashMap<Long, JsonNode>();
+            for (int i = 0; i < 2; i++) {
+                JsonNode body = node.nextTo("c1", Duration.ofSeconds(5)).get("body");
+                assertEquals(null, answers.put(body.get("in_reply_to").asLong(), body), "answered twice: " + body);
+            }
+            for (long m = 2; m <= 3; m++) {
+                assertEquals(13, answers.get(m).path("code").asInt(), "indefinite, as the owner did act: " + answers.get(m));
+            }
+            node.send(message("c1", "n0", "{\"type\":\"send\",\"key\":\"" + key + "\",\"msg\":4,\"msg_id\":4}"));
+            JsonNode next = node.nextTo("n1", Duration.ofSeconds(5)).get("body");
+            assertEquals("forward", next.get("type").asText(), "the next send gets a batch of its own");
+            node.send(message("n1", "n0", "{\"type\":\"forward_ok\",\"offsets\":[7],\"in_reply_to\":" + next.get("msg_id") + "}"));
+            JsonNode ok = node.nextTo("c1", Duration.ofSeconds(5)).get("body");
+            assertEquals(4, ok.get("in_reply_to").asInt());
+            assertEquals(7, ok.get("offset").asInt());
+        }
+    }
+
+    /** A key that kafka.java gives to node {@code owner} of {@code nodes}, by the hash every node computes. */
+    private static String ownedBy(int owner, int nodes) {
+        for (int i = 0; ; i++) {
+            if (Math.floorMod(("k" + i).hashCode(), nodes) == owner) return "k" + i;
+        }
+    }
+
+    @Test
+    void gCounterCombinesTheAddsThatWaitedIntoOneCas() throws Exception {
+        try (var node = Launched.start("g-counter")) {
+            node.send(init("n0", "n0"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":1,\"msg_id\":2}"));
+            JsonNode first = node.nextTo("seq-kv", Duration.ofSeconds(5)).get("body");
+            assertEquals(1, first.get("to").asInt());
+            node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":2,\"msg_id\":3}"));
+            node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":3,\"msg_id\":4}"));
+            Thread.sleep(300); // both are queued behind the cas in flight
+            node.send(message("seq-kv", "n0", "{\"type\":\"cas_ok\",\"in_reply_to\":" + first.get("msg_id") + "}"));
+            var answered = new HashSet<Long>();
+            JsonNode second = null;
+            while (second == null || answered.size() < 3) {
+                JsonNode m = node.next(Duration.ofSeconds(5));
+                assertNotNull(m, "answered " + answered + ", second cas " + second);
+                JsonNode body = m.get("body");
+                if (m.get("dest").asText().equals("c1")) {
+                    assertEquals("add_ok", body.get("type").asText());
+                    answered.add(body.get("in_reply_to").asLong());
+                } else {
+                    assertEquals(null, second, "one cas for the two adds that waited: " + body);
+                    second = body;
+                    assertEquals(1, second.get("from").asInt());
+                    assertEquals(6, second.get("to").asInt());
+                    node.send(message("seq-kv", "n0", "{\"type\":\"cas_ok\",\"in_reply_to\":" + second.get("msg_id") + "}"));
+                }
+            }
+            assertEquals(java.util.Set.of(2L, 3L, 4L), answered);
+        }
+    }
+
+    @Test
+    void gCounterGivesUpAnAddWhoseClientHasGivenUp() throws Exception {
+        try (var node = Launched.start("g-counter")) {
+            node.send(init("n0", "n0"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            long sent = System.nanoTime();
+            node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":1,\"msg_id\":2}"));
+            // A store whose key always holds something else: every cas fails, every read says 0.
+            for (JsonNode m; (m = node.next(Duration.ofMillis(1500))) != null; ) {
+                assertTrue(System.nanoTime() - sent < Duration.ofSeconds(12).toNanos(), "still trying after 12 s: " + m);
+                JsonNode body = m.get("body");
+                assertEquals("seq-kv", m.get("dest").asText(), "no answer once the client's 5 s are near: " + m);
+                String reply = body.get("type").asText().equals("cas")
+                        ? "{\"type\":\"error\",\"code\":22,\"text\":\"no\",\"in_reply_to\":"
+                        : "{\"type\":\"read_ok\",\"value\":0,\"in_reply_to\":";
+                node.send(message("seq-kv", "n0", reply + body.get("msg_id") + "}"));
+            }
+        }
+    }
+
+    @Test
+    void broadcastLeafConfirmsAResendAtOnceAndNothingElse() throws Exception {
+        try (var node = Launched.start("broadcast")) {
+            node.send(init("n1", "n0", "n1"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send(message("n0", "n1", "{\"type\":\"gossip\",\"runs\":[{\"origin\":0,\"from\":0,\"values\":[10,11]}],\"known\":[2,0]}"));
+            assertEquals(null, node.next(Duration.ofMillis(1500)), "new values alone need no answer, even at a check");
+            // The hub resends 10 and 11, unconfirmed, with 12: the leaf confirms all three.
+            node.send(message("n0", "n1", "{\"type\":\"gossip\",\"runs\":[{\"origin\":0,\"from\":0,\"values\":[10,11,12]}],\"known\":[3,0]}"));
+            JsonNode confirm = node.next(Duration.ofSeconds(3));
+            assertNotNull(confirm, "the leaf did not confirm the resend");
+            assertEquals("n0", confirm.get("dest").asText());
+            assertEquals(3, confirm.get("body").get("known").get(0).asInt());
+            assertEquals(0, confirm.get("body").get("runs").size());
+        }
+    }
+
+    @Test
+    void kafkaListsCommittedOffsetsFromThePeersThatAnswer() throws Exception {
+        try (var node = Launched.start("kafka", "timeout=500")) {
+            node.send(init("n0", "n0", "n1"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send(message("c1", "n0", "{\"type\":\"commit_offsets\",\"offsets\":{\"k\":5},\"msg_id\":2}"));
+            assertEquals("commit_offsets_ok", node.nextTo("c1", Duration.ofSeconds(5)).get("body").get("type").asText());
+            for (int m = 3; m <= 4; m++) { // n1 never answers
+                node.send(message("c1", "n0", "{\"type\":\"list_committed_offsets\",\"keys\":[\"k\"],\"msg_id\":" + m + "}"));
+                JsonNode body = node.nextTo("c1", Duration.ofSeconds(5)).get("body");
+                assertEquals("list_committed_offsets_ok", body.get("type").asText(), body.toString());
+                assertEquals(5, body.get("offsets").get("k").asInt());
+            }
+        }
     }
 }
