@@ -2,17 +2,17 @@
 //JAVA 25
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES bench/*.java
+//SOURCES bench/**.java
 //MAIN BenchCommand
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1
 //DESCRIPTION A Maelstrom-compatible test bench for Gossip Glomers nodes: same command line, same workloads, same verdicts.
 
-import bench.Challenges;
-import bench.Latencies;
-import bench.Results;
-import bench.Startup;
-import bench.TestCommand;
-import bench.Verdict;
+import bench.report.Results;
+import bench.report.Latencies;
+import bench.report.Verdict;
+import bench.cli.TestCommand;
+import bench.cli.Startup;
+import bench.cli.Challenges;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

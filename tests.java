@@ -3,7 +3,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.junit.platform:junit-platform-console-standalone:6.0.1
-//SOURCES tests/**.java bench/*.java lib/*.java
+//SOURCES tests/**.java bench/**.java lib/*.java
 //DESCRIPTION Runs every test of the project and ends with "N passed, N failed, N skipped".
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;

@@ -1,5 +1,13 @@
 package bench;
 
+import bench.workload.Workload;
+import bench.net.Network;
+import bench.net.NodeProcess;
+import bench.net.Client;
+import bench.nemesis.Nemesis;
+import bench.service.Services;
+import bench.report.Results;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;

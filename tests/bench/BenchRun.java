@@ -1,9 +1,9 @@
 package tests.bench;
 
-import bench.Options;
-import bench.Results;
 import bench.Runner;
-import bench.Workloads;
+import bench.Options;
+import bench.workload.Workloads;
+import bench.report.Results;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

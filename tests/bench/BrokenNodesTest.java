@@ -1,11 +1,14 @@
 package tests.bench;
 
+import bench.Runner;
+import bench.Options;
+import bench.Op;
+import bench.workload.Workloads;
+import bench.report.Results;
+import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Op;
-import bench.Results;
-import bench.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,10 +101,10 @@ class BrokenNodesTest {
         Path script = Files.createTempFile("garbage", ".sh");
         Files.writeString(script, "#!/bin/sh\necho 'starting up' >&2\necho 'hello, world'\nsleep 30\n");
         script.toFile().setExecutable(true);
-        var options = new bench.Options("echo", script.toRealPath(), java.util.List.of(), 1, 1, 5, 0,
-                bench.Options.LatencyDist.CONSTANT, "grid", false, 10, 1, null, 0, 1,
+        var options = new Options("echo", script.toRealPath(), java.util.List.of(), 1, 1, 5, 0,
+                Options.LatencyDist.CONSTANT, "grid", false, 10, 1, null, 0, 1,
                 Files.createTempDirectory("bench-test").resolve("run"), java.util.List.of(), 4, 16, null);
-        Results r = bench.Runner.run(options, bench.Workloads.create(options), System.err);
+        Results r = Runner.run(options, Workloads.create(options), System.err);
         r.write();
         assertEquals(Verdict.Validity.INVALID, r.validity());
         String problems = String.join("\n", r.problems());

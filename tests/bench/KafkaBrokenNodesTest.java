@@ -1,14 +1,16 @@
 package tests.bench;
 
+import bench.Runner;
+import bench.Options;
+import bench.Op;
+import bench.Json;
+import bench.workload.Workload;
+import bench.workload.kafka.KafkaWorkload;
+import bench.report.Results;
+import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.KafkaWorkload;
-import bench.Options;
-import bench.Results;
-import bench.Runner;
-import bench.Verdict;
-import bench.Workload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -122,7 +124,7 @@ class KafkaBrokenNodesTest {
 
             @Override
             public ObjectNode next(int process, Random random) {
-                return crashed.add(process) && process < 4 ? bench.Json.body(Workload.CRASH) : kafka.next(process, random);
+                return crashed.add(process) && process < 4 ? Json.body(Workload.CRASH) : kafka.next(process, random);
             }
 
             @Override
@@ -136,12 +138,12 @@ class KafkaBrokenNodesTest {
             }
 
             @Override
-            public void completed(bench.Op op) {
+            public void completed(Op op) {
                 kafka.completed(op);
             }
 
             @Override
-            public Verdict check(List<bench.Op> history) {
+            public Verdict check(List<Op> history) {
                 return kafka.check(history);
             }
         });

@@ -1,15 +1,15 @@
 package tests.bench;
 
+import bench.Options;
+import bench.Json;
+import bench.net.Network;
+import bench.net.NodeProcess;
+import bench.net.Client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Client;
-import bench.Json;
-import bench.Network;
-import bench.NodeProcess;
-import bench.Options;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

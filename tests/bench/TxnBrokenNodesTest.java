@@ -1,13 +1,13 @@
 package tests.bench;
 
+import bench.Runner;
+import bench.Options;
+import bench.workload.txn.TxnWorkload;
+import bench.report.Results;
+import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Options;
-import bench.Results;
-import bench.Runner;
-import bench.TxnWorkload;
-import bench.Verdict;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

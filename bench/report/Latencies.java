@@ -1,5 +1,6 @@
-package bench;
+package bench.report;
 
+import bench.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
-package bench;
+package bench.cli;
 
+import bench.Options;
+import bench.report.Results;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;

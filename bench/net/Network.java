@@ -1,5 +1,7 @@
-package bench;
+package bench.net;
 
+import bench.Options;
+import bench.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Flushable;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package bench;
+package bench.workload;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.Random;
  * is retired for a fresh one. Values are therefore unique per key, which is what lets
  * the checkers tell writers apart.
  */
-final class TxnKeyPool {
+public final class KeyPool {
 
     /** Elle's default pool size for its exponential key distribution. */
     private static final int DEFAULT_KEY_COUNT = 10;
@@ -28,7 +28,7 @@ final class TxnKeyPool {
      * @param key   the key
      * @param value the value to write; 0 for reads
      */
-    record Draw(boolean write, long key, long value) {
+    public record Draw(boolean write, long key, long value) {
     }
 
     private final long[] activeKeys;
@@ -39,7 +39,7 @@ final class TxnKeyPool {
     private final double keyScale;
 
     /** A pool of {@code keyCount} keys (null for Elle's default) taking at most {@code maxWritesPerKey} writes each. */
-    TxnKeyPool(Integer keyCount, int maxWritesPerKey) {
+    public KeyPool(Integer keyCount, int maxWritesPerKey) {
         if (maxWritesPerKey < 1) throw new IllegalArgumentException("max-writes-per-key must be positive");
         int count = keyCount == null ? DEFAULT_KEY_COUNT : keyCount;
         if (count < 1) throw new IllegalArgumentException("key-count must be positive");
@@ -56,7 +56,7 @@ final class TxnKeyPool {
     }
 
     /** A read or a write (even odds) of a key from the pool, moving on to a fresh key when one is used up. */
-    Draw draw(Random random) {
+    public Draw draw(Random random) {
         while (true) {
             boolean write = random.nextBoolean();
             int slot = keySlot(random);

@@ -1,5 +1,11 @@
-package bench;
+package bench.workload.broadcast;
 
+import bench.Options;
+import bench.Op;
+import bench.Json;
+import bench.workload.Workload;
+import bench.workload.FinalReads;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

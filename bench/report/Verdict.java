@@ -1,4 +1,4 @@
-package bench;
+package bench.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;

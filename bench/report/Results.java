@@ -1,5 +1,10 @@
-package bench;
+package bench.report;
 
+import bench.Options;
+import bench.Op;
+import bench.Json;
+import bench.net.Network;
+import bench.net.NodeProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,7 +57,7 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
     }
 
     /** Assembles the results and judges availability and the nodes' problems. */
-    static Results of(Options options, Verdict verdict, List<Op> ops, Network.Stats net, List<NodeProcess> nodes,
+    public static Results of(Options options, Verdict verdict, List<Op> ops, Network.Stats net, List<NodeProcess> nodes,
                       List<String> runProblems, List<NemesisEvent> nemesis, double benchCpu, long routed,
                       double maxLagMillis) {
         long ok = ops.stream().filter(Op::ok).count();

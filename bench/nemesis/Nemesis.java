@@ -1,4 +1,4 @@
-package bench;
+package bench.nemesis;
 
 import java.util.ArrayList;
 import java.util.Collection;

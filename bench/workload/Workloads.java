@@ -1,5 +1,12 @@
-package bench;
+package bench.workload;
 
+import bench.Options;
+import bench.workload.echo.EchoWorkload;
+import bench.workload.uniqueids.UniqueIdsWorkload;
+import bench.workload.broadcast.BroadcastWorkload;
+import bench.workload.gcounter.GCounterWorkload;
+import bench.workload.kafka.KafkaWorkload;
+import bench.workload.txn.TxnWorkload;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;

@@ -1,4 +1,4 @@
-package bench;
+package bench.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

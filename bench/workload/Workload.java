@@ -1,5 +1,7 @@
-package bench;
+package bench.workload;
 
+import bench.Op;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Random;

@@ -1,5 +1,11 @@
-package bench;
+package bench.workload.txn;
 
+import bench.Json;
+import bench.Op;
+import bench.workload.KeyPool;
+import bench.workload.Workload;
+import bench.workload.Findings;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -10,14 +16,14 @@ import java.util.Set;
  * Maelstrom's txn-rw-register workload: each request is one transaction
  * {@code txn{txn:[["r",k,null],["w",k,v]...]}} of 1 to maxTxnLength micro-ops, reads and
  * writes at even odds, keys and values as Elle's {@code wr-txns} draws them (see
- * {@link TxnKeyPool}). There is no final phase: Maelstrom's final reads for this workload
+ * {@link KeyPool}). There is no final phase: Maelstrom's final reads for this workload
  * need a key tracker it does not install, so it performs none (it still heals and waits
  * the quiet period before its empty final phase, which changes nothing the checker sees).
  */
 public final class TxnWorkload implements Workload {
 
     private final int maxTxnLength;
-    private final TxnKeyPool pool;
+    private final KeyPool pool;
     private final TxnChecker checker;
 
     /**
@@ -30,17 +36,17 @@ public final class TxnWorkload implements Workload {
     public TxnWorkload(int maxTxnLength, Integer keyCount, int maxWritesPerKey, List<String> consistencyModels) {
         if (maxTxnLength < 1) throw new IllegalArgumentException("max-txn-length must be positive");
         this.maxTxnLength = maxTxnLength;
-        this.pool = new TxnKeyPool(keyCount, maxWritesPerKey);
+        this.pool = new KeyPool(keyCount, maxWritesPerKey);
         this.checker = new TxnChecker(Set.copyOf(consistencyModels.stream().map(TxnChecker.Model::of).toList()));
     }
 
     @Override
     public ObjectNode next(int process, Random random) {
-        ObjectNode body = TxnOps.JSON.objectNode().put("type", "txn");
+        ObjectNode body = Json.object().put("type", "txn");
         ArrayNode txn = body.putArray("txn");
         int length = 1 + random.nextInt(maxTxnLength);
         for (int i = 0; i < length; i++) {
-            TxnKeyPool.Draw draw = pool.draw(random);
+            KeyPool.Draw draw = pool.draw(random);
             ArrayNode mop = txn.addArray().add(draw.write() ? "w" : "r").add(draw.key());
             if (draw.write()) mop.add(draw.value());
             else mop.addNull();

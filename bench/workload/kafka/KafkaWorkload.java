@@ -1,5 +1,12 @@
-package bench;
+package bench.workload.kafka;
 
+import bench.Json;
+import bench.Op;
+import bench.workload.Workload;
+import bench.workload.Findings;
+import bench.workload.KeyPool;
+import bench.net.Client;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -17,7 +24,7 @@ import java.util.TreeMap;
 /**
  * Maelstrom's kafka workload. Each client process plays Maelstrom's kafka client: it
  * sends single messages ({@code send{key,msg}}, keys and values drawn as for
- * txn-rw-register, see {@link TxnKeyPool}) and polls its assigned keys from its own
+ * txn-rw-register, see {@link KeyPool}) and polls its assigned keys from its own
  * positions ({@code poll{offsets}}), at even odds; after a poll that returned messages it
  * commits the highest offsets it saw ({@code commit_offsets}); now and then (1 op in 64)
  * it assigns itself the key of the op it was about to make, a third of the time adding
@@ -60,7 +67,7 @@ public final class KafkaWorkload implements Workload {
         final Map<String, Long> targets = new HashMap<>();
     }
 
-    private final TxnKeyPool pool;
+    private final KeyPool pool;
     private final int concurrency;
     /** Mean time between two crashes, over all threads; 0 for none. */
     private final long crashGapNanos;
@@ -72,7 +79,7 @@ public final class KafkaWorkload implements Workload {
     private final Map<Integer, Client> clients = new HashMap<>();
     private final Map<Integer, Client> finalClients = new HashMap<>();
     /** The op drawn but deferred by an assign; Maelstrom's generator offers it again next. */
-    private TxnKeyPool.Draw deferred;
+    private KeyPool.Draw deferred;
     /** Highest offset acknowledged / polled per key, for keys polls have not caught up on. */
     private final Map<String, Long> sent = new TreeMap<>();
     private final Map<String, Long> polled = new TreeMap<>();
@@ -97,7 +104,7 @@ public final class KafkaWorkload implements Workload {
      */
     public KafkaWorkload(Integer keyCount, int maxWritesPerKey, int concurrency, Duration crashInterval,
                          Duration finalLimit) {
-        this.pool = new TxnKeyPool(keyCount, maxWritesPerKey);
+        this.pool = new KeyPool(keyCount, maxWritesPerKey);
         this.concurrency = concurrency;
         this.crashGapNanos = crashInterval.toNanos() / concurrency;
         this.finalLimitNanos = finalLimit.toNanos();
@@ -111,7 +118,7 @@ public final class KafkaWorkload implements Workload {
             clients.remove(process);
             return body(Workload.CRASH);
         }
-        TxnKeyPool.Draw draw = deferred != null ? deferred : pool.draw(random);
+        KeyPool.Draw draw = deferred != null ? deferred : pool.draw(random);
         deferred = null;
         if (random.nextDouble() < ASSIGN_P) {
             deferred = draw;
@@ -191,7 +198,7 @@ public final class KafkaWorkload implements Workload {
     }
 
     private static ObjectNode body(String type) {
-        return TxnOps.JSON.objectNode().put("type", type);
+        return Json.object().put("type", type);
     }
 
     private static ObjectNode pay(Client client) {

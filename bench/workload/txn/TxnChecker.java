@@ -1,5 +1,10 @@
-package bench;
+package bench.workload.txn;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import bench.Json;
+import bench.Op;
+import bench.workload.Findings;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -110,7 +115,7 @@ final class TxnChecker {
     Verdict check(List<Op> history) {
         List<Txn> txns = parse(history);
         var findings = new ArrayList<String>();
-        ObjectNode details = TxnOps.JSON.objectNode();
+        ObjectNode details = Json.object();
         details.put("txns", txns.size());
         details.put("ok", txns.stream().filter(t -> t.op().ok()).count());
         details.put("consistency_models", String.join(",", models.stream().map(m -> m.flag).toList()));
@@ -140,7 +145,7 @@ final class TxnChecker {
 
         var types = new ArrayList<String>();
         anomalies.fieldNames().forEachRemaining(types::add);
-        details.set("anomaly_types", TxnOps.JSON.arrayNode().addAll(types.stream().map(TxnOps.JSON::textNode).toList()));
+        details.set("anomaly_types", Json.array().addAll(types.stream().map(TextNode::valueOf).toList()));
         Verdict.Validity validity = !types.isEmpty() ? Verdict.Validity.INVALID
                 : unknown ? Verdict.Validity.UNKNOWN : Verdict.Validity.VALID;
         return new Verdict(validity, details, findings);
@@ -169,8 +174,8 @@ final class TxnChecker {
         var mops = new ArrayList<Mop>();
         for (JsonNode mop : txn) {
             if (!mop.isArray() || mop.size() != 3) return null;
-            Object key = TxnOps.plain(mop.get(1));
-            Object value = TxnOps.plain(mop.get(2));
+            Object key = Findings.plain(mop.get(1));
+            Object value = Findings.plain(mop.get(2));
             switch (mop.get(0).asText()) {
                 case "r" -> mops.add(new Read(key, value));
                 case "w" -> mops.add(new Write(key, value));
@@ -199,8 +204,8 @@ final class TxnChecker {
                 if (writer != null) {
                     report(anomalies, findings, "G1a", readCase(t, r, writer),
                             "T%d read key %s = %s, written by T%d which failed: reader %s, writer %s".formatted(
-                                    t.id(), r.key(), r.value(), writer.id(), TxnOps.describe(t.op()),
-                                    TxnOps.describe(writer.op())));
+                                    t.id(), r.key(), r.value(), writer.id(), Findings.describe(t.op()),
+                                    Findings.describe(writer.op())));
                 }
             }
         }
@@ -227,19 +232,19 @@ final class TxnChecker {
                 if (writer != null && writer != t) {
                     report(anomalies, findings, "G1b", readCase(t, r, writer),
                             "T%d read key %s = %s, an intermediate value T%d overwrote before it finished: reader %s, writer %s"
-                                    .formatted(t.id(), r.key(), r.value(), writer.id(), TxnOps.describe(t.op()),
-                                            TxnOps.describe(writer.op())));
+                                    .formatted(t.id(), r.key(), r.value(), writer.id(), Findings.describe(t.op()),
+                                            Findings.describe(writer.op())));
                 }
             }
         }
     }
 
     private static ObjectNode readCase(Txn reader, Read read, Txn writer) {
-        ObjectNode node = TxnOps.JSON.objectNode();
+        ObjectNode node = Json.object();
         node.put("key", String.valueOf(read.key()));
         node.put("value", String.valueOf(read.value()));
-        node.set("reader", TxnOps.json(reader.op()));
-        node.set("writer", TxnOps.json(writer.op()));
+        node.set("reader", Findings.json(reader.op()));
+        node.set("writer", Findings.json(writer.op()));
         return node;
     }
 
@@ -274,7 +279,7 @@ final class TxnChecker {
         for (var entry : combined.entrySet()) {
             for (Set<Object> cycle : versionCycles(entry.getValue())) {
                 cyclic = true;
-                ObjectNode node = TxnOps.JSON.objectNode();
+                ObjectNode node = Json.object();
                 node.put("key", String.valueOf(entry.getKey()));
                 ArrayNode values = node.putArray("values");
                 cycle.forEach(v -> values.add(String.valueOf(v)));
@@ -395,7 +400,7 @@ final class TxnChecker {
 
     private static void reportCycle(List<Txn> txns, TxnGraph graph, String type, List<Integer> cycle,
                                     ObjectNode anomalies, List<String> findings) {
-        ObjectNode node = TxnOps.JSON.objectNode();
+        ObjectNode node = Json.object();
         ArrayNode steps = node.putArray("steps");
         var text = new StringBuilder(type + ": ");
         for (int i = 0; i < cycle.size(); i++) {
@@ -403,9 +408,9 @@ final class TxnChecker {
             Txn b = txns.get(cycle.get((i + 1) % cycle.size()));
             String rel = relName(graph.rels(a.id(), b.id()), type);
             ObjectNode step = steps.addObject();
-            step.set("from", TxnOps.json(a.op()));
+            step.set("from", Findings.json(a.op()));
             step.put("rel", rel);
-            text.append("T%d %s --%s--> ".formatted(a.id(), TxnOps.describe(a.op()), rel));
+            text.append("T%d %s --%s--> ".formatted(a.id(), Findings.describe(a.op()), rel));
         }
         text.append("T").append(cycle.getFirst());
         report(anomalies, findings, type, node, text.toString());

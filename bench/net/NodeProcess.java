@@ -1,5 +1,6 @@
-package bench;
+package bench.net;
 
+import bench.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;

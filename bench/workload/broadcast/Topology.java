@@ -1,4 +1,4 @@
-package bench;
+package bench.workload.broadcast;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

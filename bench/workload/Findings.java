@@ -1,16 +1,17 @@
-package bench;
+package bench.workload;
 
+import bench.Json;
+import bench.Op;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Small helpers the kafka and txn-rw-register checkers share. */
-final class TxnOps {
+/**
+ * How the kafka and txn-rw-register checkers cite operations and values in their findings
+ * and details: values made comparable, times in seconds, operations as one line or as JSON.
+ */
+public final class Findings {
 
-    /** Factory for the checkers' details. */
-    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
-    private TxnOps() {
+    private Findings() {
     }
 
     /**
@@ -18,14 +19,14 @@ final class TxnOps {
      * an IntNode in one message and a LongNode in another, which are not equal), null as
      * null, anything else as its JSON text.
      */
-    static Object plain(JsonNode value) {
+    public static Object plain(JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) return null;
         if (value.isIntegralNumber()) return value.asLong();
         return value.toString();
     }
 
     /** Nanoseconds as seconds, for readable findings. */
-    static double seconds(long nanos) {
+    public static double seconds(long nanos) {
         return nanos / 1e9;
     }
 
@@ -33,7 +34,7 @@ final class TxnOps {
     private static final int QUOTE = 300;
 
     /** One line naming an operation: who sent what to which node, when, and what came back. */
-    static String describe(Op op) {
+    public static String describe(Op op) {
         return "[process %d %s→%s at %.3f s %s: %s → %s]".formatted(op.process(), op.client(), op.node(),
                 seconds(op.invokedAt()), op.type(), quote(op.request()), op.reply() == null ? "no reply" : quote(op.reply()));
     }
@@ -44,8 +45,8 @@ final class TxnOps {
     }
 
     /** An operation as a JSON object for results.json. */
-    static ObjectNode json(Op op) {
-        ObjectNode node = JSON.objectNode();
+    public static ObjectNode json(Op op) {
+        ObjectNode node = Json.object();
         node.put("process", op.process());
         node.put("client", op.client());
         node.put("node", op.node());

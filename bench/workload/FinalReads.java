@@ -1,5 +1,6 @@
-package bench;
+package bench.workload;
 
+import bench.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
 import java.util.Set;
@@ -9,18 +10,18 @@ import java.util.Set;
  * thread, whatever process number the thread has come to after timeouts retired its
  * earlier ones.
  */
-final class FinalReads {
+public final class FinalReads {
 
     private final int concurrency;
     private final Set<Integer> threadsDone = new HashSet<>();
 
     /** The final reads of {@code concurrency} client threads. */
-    FinalReads(int concurrency) {
+    public FinalReads(int concurrency) {
         this.concurrency = concurrency;
     }
 
     /** A read for this process's thread if it has not had one, else null. */
-    ObjectNode next(int process) {
+    public ObjectNode next(int process) {
         return threadsDone.add(process % concurrency) ? Json.body("read") : null;
     }
 }

@@ -1,5 +1,12 @@
-package bench;
+package bench.workload.kafka;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
+import bench.Json;
+import bench.Op;
+import bench.workload.Workload;
+import bench.workload.Findings;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -114,7 +121,7 @@ final class KafkaChecker {
     /** key → message → the ok polls that returned it. */
     private final Map<String, Map<Object, List<Poll>>> readersOf = new HashMap<>();
     private final List<String> findings = new ArrayList<>();
-    private final ObjectNode details = TxnOps.JSON.objectNode();
+    private final ObjectNode details = Json.object();
     private final ObjectNode errors = details.putObject("errors");
     private boolean unknown;
     /** The workload's client crashes: operations for Maelstrom, events for no check. */
@@ -167,7 +174,7 @@ final class KafkaChecker {
 
         var types = new ArrayList<String>();
         errors.fieldNames().forEachRemaining(types::add);
-        details.set("error_types", TxnOps.JSON.arrayNode().addAll(types.stream().map(TxnOps.JSON::textNode).toList()));
+        details.set("error_types", Json.array().addAll(types.stream().map(TextNode::valueOf).toList()));
         Verdict.Validity validity = !types.isEmpty() ? Verdict.Validity.INVALID
                 : unknown ? Verdict.Validity.UNKNOWN : Verdict.Validity.VALID;
         return new Verdict(validity, details, findings);
@@ -191,7 +198,7 @@ final class KafkaChecker {
             case "send" -> {
                 Long offset = rep != null && rep.path("offset").isIntegralNumber() ? rep.get("offset").asLong() : null;
                 yield new Send(indefiniteUnless(op, offset != null), req.path("key").asText(),
-                        TxnOps.plain(req.get("msg")), offset);
+                        Findings.plain(req.get("msg")), offset);
             }
             case "poll" -> {
                 Map<String, List<Pair>> reads = rep == null ? null : pollReads(rep.get("msgs"));
@@ -223,7 +230,7 @@ final class KafkaChecker {
             var pairs = new ArrayList<Pair>();
             for (JsonNode pair : field.getValue()) {
                 if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isIntegralNumber()) return null;
-                pairs.add(new Pair(pair.get(0).asLong(), TxnOps.plain(pair.get(1))));
+                pairs.add(new Pair(pair.get(0).asLong(), Findings.plain(pair.get(1))));
             }
             reads.put(field.getKey(), pairs);
         }
@@ -274,7 +281,7 @@ final class KafkaChecker {
                 readers(key, msg).forEach(p -> ops.add(p.op()));
                 ObjectNode e = error("duplicate", key);
                 e.put("value", String.valueOf(msg));
-                e.set("offsets", TxnOps.JSON.arrayNode().addAll(offsets.stream().map(TxnOps.JSON::numberNode).toList()));
+                e.set("offsets", Json.array().addAll(offsets.stream().map(JsonNodeFactory.instance::numberNode).toList()));
                 add(e, "ops", ops);
                 finding("duplicate", "key %s message %s appears at offsets %s: %s", key, msg, offsets, describe(ops));
             });
@@ -300,11 +307,11 @@ final class KafkaChecker {
                     e.put("offset", w.offset());
                     e.put("index", i);
                     e.put("max_read_index", bound);
-                    e.set("writer", TxnOps.json(w.op()));
-                    if (reader != null) e.set("max_read", TxnOps.json(reader));
+                    e.set("writer", Findings.json(w.op()));
+                    if (reader != null) e.set("max_read", Findings.json(reader));
                     finding("lost-write", "key %s message %s acknowledged at offset %d %s was never polled, though %s at a later offset was %s",
-                            key, msg, w.offset(), TxnOps.describe(w.op()), maxRead,
-                            reader == null ? "" : TxnOps.describe(reader));
+                            key, msg, w.offset(), Findings.describe(w.op()), maxRead,
+                            reader == null ? "" : Findings.describe(reader));
                 }
             }
         });
@@ -325,7 +332,7 @@ final class KafkaChecker {
             counts.put(key, sends.size());
             messages.set(key, strings(sends.stream().map(Send::msg).toList()));
             finding("unseen", "key %s: %d acknowledged message(s) never polled, e.g. %s", key, sends.size(),
-                    TxnOps.describe(sends.getFirst().op()));
+                    Findings.describe(sends.getFirst().op()));
         });
     }
 
@@ -429,21 +436,21 @@ final class KafkaChecker {
                     if (w == null) {
                         unknown = true;
                         findings.add("unknown: key %s message %s was polled but never sent %s".formatted(key, pair.msg(),
-                                TxnOps.describe(p.op())));
+                                Findings.describe(p.op())));
                     } else if (w.op().type() == Op.Type.FAIL) {
                         ObjectNode err = error("G1a", key);
                         err.put("value", String.valueOf(pair.msg()));
-                        err.set("writer", TxnOps.json(w.op()));
-                        err.set("reader", TxnOps.json(p.op()));
+                        err.set("writer", Findings.json(w.op()));
+                        err.set("reader", Findings.json(p.op()));
                         finding("G1a", "key %s message %s was polled %s though its send failed %s", key, pair.msg(),
-                                TxnOps.describe(p.op()), TxnOps.describe(w.op()));
+                                Findings.describe(p.op()), Findings.describe(w.op()));
                     } else if (w.op().invokedAt() > p.op().completedAt()) {
                         ObjectNode err = error("G1c-realtime", key);
                         err.put("value", String.valueOf(pair.msg()));
-                        err.set("writer", TxnOps.json(w.op()));
-                        err.set("reader", TxnOps.json(p.op()));
+                        err.set("writer", Findings.json(w.op()));
+                        err.set("reader", Findings.json(p.op()));
                         finding("G1c-realtime", "key %s message %s was polled %s before it was sent %s", key, pair.msg(),
-                                TxnOps.describe(p.op()), TxnOps.describe(w.op()));
+                                Findings.describe(p.op()), Findings.describe(w.op()));
                     }
                 }
             });
@@ -466,7 +473,7 @@ final class KafkaChecker {
                     TreeMap<Long, Long> stairs = known.computeIfAbsent(key, k -> new TreeMap<>());
                     if (stairs.ceilingKey(offset) == null) stairs.put(offset, e.op().completedAt());
                 }));
-        ObjectNode worst = TxnOps.JSON.objectNode();
+        ObjectNode worst = Json.object();
         long worstLag = -1;
         for (List<Event> consumer : byConsumer().values()) {
             var position = new HashMap<String, Long>();
@@ -486,10 +493,10 @@ final class KafkaChecker {
                     long lag = Math.max(0, p.op().invokedAt() - next.getValue());
                     if (lag > worstLag) {
                         worstLag = lag;
-                        worst.put("time_s", TxnOps.seconds(p.op().invokedAt()));
+                        worst.put("time_s", Findings.seconds(p.op().invokedAt()));
                         worst.put("process", p.op().process());
                         worst.put("key", entry.getKey());
-                        worst.put("lag_s", TxnOps.seconds(lag));
+                        worst.put("lag_s", Findings.seconds(lag));
                     }
                 }
             }
@@ -515,7 +522,7 @@ final class KafkaChecker {
      * below what an earlier one (completed before it was invoked) reported.
      */
     private ArrayNode commitRegressions() {
-        ArrayNode warnings = TxnOps.JSON.arrayNode();
+        ArrayNode warnings = Json.array();
         var lists = events.stream().filter(e -> e instanceof Assign && e.op().ok()).map(e -> (Assign) e).toList();
         var highest = new HashMap<String, Assign>();
         // Sweep in invocation order, folding in each earlier list only once it has completed.
@@ -531,7 +538,7 @@ final class KafkaChecker {
                 Assign earlier = highest.get(k);
                 if (earlier != null && earlier.committed().get(k) > o) {
                     warnings.add("committed offset of key %s went back from %d to %d: %s then %s".formatted(k,
-                            earlier.committed().get(k), o, TxnOps.describe(earlier.op()), TxnOps.describe(a.op())));
+                            earlier.committed().get(k), o, Findings.describe(earlier.op()), Findings.describe(a.op())));
                 }
             });
         }
@@ -565,11 +572,11 @@ final class KafkaChecker {
 
     private static void add(ObjectNode error, String field, List<Op> ops) {
         ArrayNode array = error.putArray(field);
-        ops.forEach(op -> array.add(TxnOps.json(op)));
+        ops.forEach(op -> array.add(Findings.json(op)));
     }
 
     private static ArrayNode strings(Collection<?> values) {
-        ArrayNode array = TxnOps.JSON.arrayNode();
+        ArrayNode array = Json.array();
         values.forEach(v -> array.add(String.valueOf(v)));
         return array;
     }
@@ -579,6 +586,6 @@ final class KafkaChecker {
     }
 
     private static String describe(List<Op> ops) {
-        return String.join(" ", ops.stream().map(TxnOps::describe).toList());
+        return String.join(" ", ops.stream().map(Findings::describe).toList());
     }
 }

@@ -1,4 +1,4 @@
-package bench;
+package bench.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package bench;
+package bench.workload.txn;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package bench;
+package bench.service;
 
+import bench.Json;
+import bench.net.Network;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
