@@ -7,12 +7,12 @@
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1
 //DESCRIPTION A Maelstrom-compatible test bench for Gossip Glomers nodes: same command line, same workloads, same verdicts.
 
-import bench.report.Results;
-import bench.report.Latencies;
-import bench.report.Verdict;
-import bench.cli.TestCommand;
-import bench.cli.Startup;
 import bench.cli.Challenges;
+import bench.cli.Startup;
+import bench.cli.TestCommand;
+import bench.report.Latencies;
+import bench.report.Results;
+import bench.report.Verdict;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,13 +1,13 @@
 package bench;
 
-import bench.workload.Workload;
+import bench.nemesis.PartitionNemesis;
+import bench.net.Client;
 import bench.net.Network;
 import bench.net.NodeProcess;
-import bench.net.Client;
-import bench.nemesis.Nemesis;
-import bench.service.Services;
 import bench.report.Results;
 import bench.report.Verdict;
+import bench.service.Services;
+import bench.workload.Workload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -52,7 +51,8 @@ public final class Runner {
     private final List<String> nodeIds;
     private final AtomicInteger nextClient = new AtomicInteger();
     private final ConcurrentLinkedQueue<Op> history = new ConcurrentLinkedQueue<>();
-    private final List<Results.NemesisEvent> nemesisEvents = Collections.synchronizedList(new ArrayList<>());
+    /** The partition nemesis of the main phase, or null without --nemesis partition. */
+    private PartitionNemesis nemesis;
     private final List<String> runProblems = Collections.synchronizedList(new ArrayList<>());
     private final List<Worker> workers = new ArrayList<>();
     private final boolean reusableClient;
@@ -107,9 +107,8 @@ public final class Runner {
             setup();
             mainPhase();
             if (workload.hasFinalPhase()) {
-                if (options.partition()) {
-                    network.heal();
-                    nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "stop-partition", null, Map.of()));
+                if (nemesis != null) {
+                    nemesis.heal();
                 }
                 log.printf("[bench] %squiet for %.1f s, then final requests%n", options.partition() ? "healed; " : "",
                         options.quietPeriod());
@@ -124,7 +123,8 @@ public final class Runner {
         ops.sort(Comparator.comparingLong(Op::invokedAt));
         writeHistory(ops);
         Verdict verdict = ready ? judge(ops) : null;
-        return Results.of(options, verdict, ops, network.stats(), nodes, runProblems, nemesisEvents,
+        return Results.of(options, verdict, ops, network.stats(), nodes, runProblems,
+                nemesis == null ? List.of() : nemesis.events(),
                 (cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis());
     }
 
@@ -293,8 +293,10 @@ public final class Runner {
         log.printf("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s%n", options.workload(),
                 options.timeLimit(), options.rate(), options.concurrency(), options.partition() ? ", partitions" : "");
         Schedule schedule = new Schedule(options.rate(), options.concurrency(), opsRandom);
-        Thread nemesis = options.partition()
-                ? Thread.ofVirtual().name("nemesis").start(() -> nemesis(end, schedule)) : null;
+        nemesis = options.partition()
+                ? new PartitionNemesis(network, nodeIds, options.nemesisInterval(), nemesisRandom, start) : null;
+        Thread nemesisThread = nemesis == null ? null
+                : Thread.ofVirtual().name("nemesis").start(() -> nemesis.run(end, schedule::nemesisInvoked));
         if (options.rate() > 0) {
             Schedule.Invocation invocation;
             while ((invocation = nextInvocation(schedule, end)) != null) {
@@ -313,8 +315,8 @@ public final class Runner {
         } else {
             sleepNanos(end - System.nanoTime());
         }
-        if (nemesis != null) {
-            join(nemesis);
+        if (nemesisThread != null) {
+            join(nemesisThread);
         }
         // Like Jepsen's phases: operations in flight finish (or time out) first.
         schedule.awaitAllFree(System.nanoTime() + REQUEST_TIMEOUT.toNanos() * 2);
@@ -347,39 +349,6 @@ public final class Runner {
             }));
         }
         threads.forEach(Runner::join);
-    }
-
-    /**
-     * Jepsen's partition package: start at once, then flip every 0..2×interval seconds;
-     * each flip is an invocation of the nemesis's thread in the schedule's rotation.
-     */
-    private void nemesis(long end, Schedule schedule) {
-        long gap = (long) (options.nemesisInterval() * 2e9);
-        long next = start;
-        boolean cut = false;
-        while (true) {
-            long now = System.nanoTime();
-            if (next > now) {
-                if (next >= end) {
-                    return;
-                }
-                sleepNanos(next - now);
-                continue;
-            }
-            if (!cut) {
-                String shape = Nemesis.SHAPES.get(nemesisRandom.nextInt(Nemesis.SHAPES.size()));
-                Map<String, Set<String>> grudge = Nemesis.grudge(shape, nodeIds, nemesisRandom);
-                network.partition(grudge);
-                nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "start-partition", shape,
-                        Nemesis.nonEmpty(grudge)));
-            } else {
-                network.heal();
-                nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "stop-partition", null, Map.of()));
-            }
-            schedule.nemesisInvoked();
-            cut = !cut;
-            next = Math.max(next, System.nanoTime()) + (long) (nemesisRandom.nextDouble() * gap);
-        }
     }
 
     private Verdict judge(List<Op> ops) {

@@ -1,12 +1,12 @@
 package bench.cli;
 
-import bench.Runner;
 import bench.Options;
+import bench.Runner;
+import bench.report.Results;
+import bench.report.Verdict;
 import bench.workload.Workload;
 import bench.workload.Workloads;
 import bench.workload.broadcast.Topology;
-import bench.report.Results;
-import bench.report.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

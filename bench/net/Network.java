@@ -1,7 +1,7 @@
 package bench.net;
 
-import bench.Options;
 import bench.Json;
+import bench.Options;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Flushable;
 import java.io.IOException;

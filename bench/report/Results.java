@@ -1,8 +1,9 @@
 package bench.report;
 
-import bench.Options;
-import bench.Op;
 import bench.Json;
+import bench.Op;
+import bench.Options;
+import bench.nemesis.NemesisEvent;
 import bench.net.Network;
 import bench.net.NodeProcess;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,11 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The outcome of a run: the verdicts, the net statistics as Maelstrom's net checker
@@ -44,17 +43,6 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
                       Network.Stats net, List<String> problems, List<NemesisEvent> nemesis,
                       double benchCpuSeconds, long routed, double maxLagMillis, double nodesCpuSeconds,
                       Map<String, Latencies> latencies) {
-
-    /**
-     * One nemesis operation.
-     *
-     * @param atNanos time since the start of the main phase
-     * @param f       "start-partition" or "stop-partition"
-     * @param shape   the partition shape, or null
-     * @param grudge  receivers and the senders they drop
-     */
-    public record NemesisEvent(long atNanos, String f, String shape, Map<String, Set<String>> grudge) {
-    }
 
     /** Assembles the results and judges availability and the nodes' problems. */
     public static Results of(Options options, Verdict verdict, List<Op> ops, Network.Stats net, List<NodeProcess> nodes,

@@ -1,12 +1,12 @@
 package bench.workload;
 
 import bench.Options;
-import bench.workload.echo.EchoWorkload;
-import bench.workload.uniqueids.UniqueIdsWorkload;
 import bench.workload.broadcast.BroadcastWorkload;
+import bench.workload.echo.EchoWorkload;
 import bench.workload.gcounter.GCounterWorkload;
 import bench.workload.kafka.KafkaWorkload;
 import bench.workload.txn.TxnWorkload;
+import bench.workload.uniqueids.UniqueIdsWorkload;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;

@@ -1,9 +1,9 @@
 package tests.bench;
 
-import bench.Runner;
 import bench.Options;
-import bench.workload.Workloads;
+import bench.Runner;
 import bench.report.Results;
+import bench.workload.Workloads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

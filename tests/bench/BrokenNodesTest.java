@@ -1,14 +1,14 @@
 package tests.bench;
 
-import bench.Runner;
-import bench.Options;
-import bench.Op;
-import bench.workload.Workloads;
-import bench.report.Results;
-import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Op;
+import bench.Options;
+import bench.Runner;
+import bench.report.Results;
+import bench.report.Verdict;
+import bench.workload.Workloads;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;

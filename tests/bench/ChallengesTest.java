@@ -1,18 +1,18 @@
 package tests.bench;
 
-import bench.Options;
-import bench.Json;
-import bench.net.Network;
-import bench.report.Results;
-import bench.report.Verdict;
-import bench.cli.TestCommand;
-import bench.cli.Challenges;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Json;
+import bench.Options;
+import bench.cli.Challenges;
+import bench.cli.TestCommand;
+import bench.net.Network;
+import bench.report.Results;
+import bench.report.Verdict;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,17 +1,17 @@
 package tests.bench;
 
-import bench.Options;
-import bench.Op;
-import bench.Json;
-import bench.workload.echo.EchoWorkload;
-import bench.workload.uniqueids.UniqueIdsWorkload;
-import bench.workload.broadcast.BroadcastWorkload;
-import bench.workload.gcounter.GCounterWorkload;
-import bench.service.Services;
-import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Json;
+import bench.Op;
+import bench.Options;
+import bench.report.Verdict;
+import bench.service.Services;
+import bench.workload.broadcast.BroadcastWorkload;
+import bench.workload.echo.EchoWorkload;
+import bench.workload.gcounter.GCounterWorkload;
+import bench.workload.uniqueids.UniqueIdsWorkload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,18 +1,18 @@
 package tests.bench;
 
-import bench.Runner;
-import bench.Options;
-import bench.Op;
-import bench.Json;
-import bench.workload.Workload;
-import bench.workload.kafka.KafkaWorkload;
-import bench.report.Results;
-import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import bench.Json;
+import bench.Op;
+import bench.Options;
+import bench.Runner;
+import bench.report.Results;
+import bench.report.Verdict;
+import bench.workload.Workload;
+import bench.workload.kafka.KafkaWorkload;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

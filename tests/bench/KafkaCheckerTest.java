@@ -1,11 +1,11 @@
 package tests.bench;
 
-import bench.Op;
-import bench.workload.kafka.KafkaWorkload;
-import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Op;
+import bench.report.Verdict;
+import bench.workload.kafka.KafkaWorkload;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

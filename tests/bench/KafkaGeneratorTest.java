@@ -1,13 +1,13 @@
 package tests.bench;
 
-import bench.Op;
-import bench.workload.kafka.KafkaWorkload;
-import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Op;
+import bench.report.Verdict;
+import bench.workload.kafka.KafkaWorkload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

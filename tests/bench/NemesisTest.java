@@ -1,11 +1,11 @@
 package tests.bench;
 
-import bench.Options;
-import bench.workload.broadcast.Topology;
-import bench.nemesis.Nemesis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Options;
+import bench.nemesis.Nemesis;
+import bench.workload.broadcast.Topology;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

@@ -1,15 +1,15 @@
 package tests.bench;
 
-import bench.Options;
-import bench.Json;
-import bench.net.Network;
-import bench.net.NodeProcess;
-import bench.net.Client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Json;
+import bench.Options;
+import bench.net.Client;
+import bench.net.Network;
+import bench.net.NodeProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package tests.bench;
 
-import bench.Schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Schedule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

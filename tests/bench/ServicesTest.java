@@ -1,13 +1,13 @@
 package tests.bench;
 
-import bench.Runner;
-import bench.Op;
-import bench.Json;
-import bench.service.Services;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Json;
+import bench.Op;
+import bench.Runner;
+import bench.service.Services;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
 import java.util.Random;

@@ -1,10 +1,10 @@
 package tests.bench;
 
-import bench.report.Results;
-import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import bench.report.Results;
+import bench.report.Verdict;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,13 +1,13 @@
 package tests.bench;
 
-import bench.Runner;
-import bench.Options;
-import bench.workload.txn.TxnWorkload;
-import bench.report.Results;
-import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Options;
+import bench.Runner;
+import bench.report.Results;
+import bench.report.Verdict;
+import bench.workload.txn.TxnWorkload;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

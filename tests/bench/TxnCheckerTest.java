@@ -1,12 +1,12 @@
 package tests.bench;
 
-import bench.Op;
-import bench.workload.txn.TxnWorkload;
-import bench.report.Verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Op;
+import bench.report.Verdict;
+import bench.workload.txn.TxnWorkload;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

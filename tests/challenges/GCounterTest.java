@@ -1,11 +1,11 @@
 package tests.challenges;
 
-import bench.report.Results;
-import bench.report.Verdict;
-import bench.cli.TestCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

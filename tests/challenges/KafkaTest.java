@@ -1,12 +1,12 @@
 package tests.challenges;
 
-import bench.report.Results;
-import bench.report.Verdict;
-import bench.cli.TestCommand;
-import bench.cli.Challenges;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.cli.Challenges;
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,14 +1,14 @@
 package tests.challenges;
 
-import bench.Op;
-import bench.workload.Workload;
-import bench.report.Results;
-import bench.report.Verdict;
-import bench.cli.TestCommand;
-import bench.cli.Challenges;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.Op;
+import bench.cli.Challenges;
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
+import bench.workload.Workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,12 +1,12 @@
 package tests.lib;
 
-import bench.report.Results;
-import bench.report.Verdict;
-import bench.cli.TestCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,11 +1,11 @@
 package bench.workload.broadcast;
 
-import bench.Options;
-import bench.Op;
 import bench.Json;
-import bench.workload.Workload;
-import bench.workload.FinalReads;
+import bench.Op;
+import bench.Options;
 import bench.report.Verdict;
+import bench.workload.FinalReads;
+import bench.workload.Workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

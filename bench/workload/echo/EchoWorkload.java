@@ -1,10 +1,10 @@
 package bench.workload.echo;
 
-import bench.Options;
-import bench.Op;
 import bench.Json;
-import bench.workload.Workload;
+import bench.Op;
+import bench.Options;
 import bench.report.Verdict;
+import bench.workload.Workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

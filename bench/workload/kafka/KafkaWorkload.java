@@ -2,11 +2,10 @@ package bench.workload.kafka;
 
 import bench.Json;
 import bench.Op;
-import bench.workload.Workload;
-import bench.workload.Findings;
-import bench.workload.KeyPool;
 import bench.net.Client;
 import bench.report.Verdict;
+import bench.workload.KeyPool;
+import bench.workload.Workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;

@@ -1,13 +1,13 @@
 package bench.workload.txn;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import bench.Json;
 import bench.Op;
-import bench.workload.Findings;
 import bench.report.Verdict;
+import bench.workload.Findings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;

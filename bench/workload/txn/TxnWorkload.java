@@ -2,10 +2,9 @@ package bench.workload.txn;
 
 import bench.Json;
 import bench.Op;
+import bench.report.Verdict;
 import bench.workload.KeyPool;
 import bench.workload.Workload;
-import bench.workload.Findings;
-import bench.report.Verdict;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
