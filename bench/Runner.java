@@ -42,6 +42,8 @@ public final class Runner {
     static final Set<Integer> DEFINITE = Set.of(1, 10, 11, 12, 14, 20, 21, 22, 30);
 
     private final Options options;
+    private final Options.Program program;
+    private final Options.Load load;
     private final Workload workload;
     private final PrintStream log;
     private final boolean logStderr;
@@ -60,6 +62,8 @@ public final class Runner {
 
     private Runner(Options options, Workload workload, PrintStream log, boolean logStderr) {
         this.options = options;
+        this.program = options.program();
+        this.load = options.load();
         this.workload = workload;
         this.log = log;
         this.logStderr = logStderr;
@@ -68,7 +72,8 @@ public final class Runner {
         this.nemesisRandom = new Random(seeds.nextLong());
         Random latencyRandom = new Random(seeds.nextLong());
         Random serviceRandom = new Random(seeds.nextLong());
-        this.network = new Network(new Network.Latency(options.latencyMillis(), options.latencyDist(), latencyRandom));
+        this.network = new Network(new Network.Latency(options.cluster().latencyMillis(), options.cluster().latencyDist(),
+                latencyRandom));
         Services.start(network, serviceRandom);
         this.nodeIds = options.nodes();
         this.reusableClient = workload.reusableClient();
@@ -110,9 +115,9 @@ public final class Runner {
                 if (nemesis != null) {
                     nemesis.heal();
                 }
-                log.printf("[bench] %squiet for %.1f s, then final requests%n", options.partition() ? "healed; " : "",
-                        options.quietPeriod());
-                sleepNanos((long) (options.quietPeriod() * 1e9));
+                log.printf("[bench] %squiet for %.1f s, then final requests%n", nemesis != null ? "healed; " : "",
+                        load.quietPeriod());
+                sleepNanos((long) (load.quietPeriod() * 1e9));
                 finalPhase();
             }
         }
@@ -145,11 +150,11 @@ public final class Runner {
     }
 
     private List<NodeProcess> startNodes(Path logs) {
-        log.printf("[bench] starting %d nodes: %s %s%n", nodeIds.size(), options.bin(), String.join(" ", options.args()));
+        log.printf("[bench] starting %d nodes: %s %s%n", nodeIds.size(), program.bin(), String.join(" ", program.args()));
         List<NodeProcess> nodes = new ArrayList<>();
         for (String id : nodeIds) {
             try {
-                nodes.add(NodeProcess.start(id, options.bin(), options.args(), network, logs.resolve(id + ".log"),
+                nodes.add(NodeProcess.start(id, program.bin(), program.args(), network, logs.resolve(id + ".log"),
                         logStderr ? log : null));
             } catch (IOException e) {
                 runProblems.add("node " + id + " could not be started: " + e.getMessage());
@@ -253,7 +258,7 @@ public final class Runner {
         /** Adds {@code op} to the history, retiring this process if its outcome is unknown. */
         private void record(Op op) {
             if (op.type() == Op.Type.INFO) {
-                process += options.concurrency();
+                process += load.concurrency();
             }
             history.add(op);
             guarded(() -> {
@@ -285,19 +290,19 @@ public final class Runner {
     }
 
     private void mainPhase() {
-        for (int i = 0; i < options.concurrency(); i++) {
+        for (int i = 0; i < load.concurrency(); i++) {
             workers.add(new Worker(i));
         }
         start = System.nanoTime();
-        long end = start + (long) (options.timeLimit() * 1e9);
+        long end = start + (long) (load.timeLimit() * 1e9);
         log.printf("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s%n", options.workload(),
-                options.timeLimit(), options.rate(), options.concurrency(), options.partition() ? ", partitions" : "");
-        Schedule schedule = new Schedule(options.rate(), options.concurrency(), opsRandom);
-        nemesis = options.partition()
-                ? new PartitionNemesis(network, nodeIds, options.nemesisInterval(), nemesisRandom, start) : null;
+                load.timeLimit(), load.rate(), load.concurrency(), options.faults().partition() ? ", partitions" : "");
+        Schedule schedule = new Schedule(load.rate(), load.concurrency(), opsRandom);
+        nemesis = options.faults().partition()
+                ? new PartitionNemesis(network, nodeIds, options.faults().nemesisInterval(), nemesisRandom, start) : null;
         Thread nemesisThread = nemesis == null ? null
                 : Thread.ofVirtual().name("nemesis").start(() -> nemesis.run(end, schedule::nemesisInvoked));
-        if (options.rate() > 0) {
+        if (load.rate() > 0) {
             Schedule.Invocation invocation;
             while ((invocation = nextInvocation(schedule, end)) != null) {
                 int thread = invocation.thread();

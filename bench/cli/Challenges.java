@@ -5,11 +5,8 @@ import bench.report.Results;
 import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -25,8 +22,9 @@ public final class Challenges {
      * @param measure reads the measured value from the results, or null when absent
      * @param limit   the bound the value must stay strictly below, or null for a
      *                criterion judged by {@code pass} alone
+     * @param performance whether it measures performance rather than correctness
      */
-    public record Criterion(String name, Function<Results, Double> measure, Double limit) {
+    public record Criterion(String name, Function<Results, Double> measure, Double limit, boolean performance) {
 
         /** The measured value, or null. */
         public Double value(Results results) {
@@ -70,38 +68,32 @@ public final class Challenges {
          * nemesis the part's own flags lack, only the other criteria are judged.
          */
         public List<Criterion> judged(Options options) {
-            boolean addedPartitions = options.partition() && !flags.contains("partition");
-            return addedPartitions ? criteria.stream().filter(c -> !PERFORMANCE.contains(c)).toList() : criteria;
+            boolean addedPartitions = options.faults().partition() && !flags.contains("partition");
+            return addedPartitions ? criteria.stream().filter(c -> !c.performance()).toList() : criteria;
         }
     }
 
-    /** The criteria that measure performance rather than correctness. */
-    private static final Set<Criterion> PERFORMANCE = new HashSet<>();
-
     /** The checker's verdict as a criterion: 1 when valid. */
-    static final Criterion VALID = new Criterion("checker valid", r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0, null);
+    static final Criterion VALID = new Criterion("checker valid",
+            r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0, null, false);
 
     static Criterion serversMsgsPerOp(double limit) {
-        return performance(new Criterion("servers msgs-per-op < " + (long) limit, Results::serversMsgsPerOp, limit));
-    }
-
-    private static Criterion performance(Criterion c) {
-        PERFORMANCE.add(c);
-        return c;
+        return new Criterion("servers msgs-per-op < " + (long) limit, Results::serversMsgsPerOp, limit, true);
     }
 
     static Criterion stableLatency(String quantile, String label, double limitMillis) {
-        return performance(new Criterion("stable latency " + label + " < " + (long) limitMillis + " ms", r -> {
+        return new Criterion("stable latency " + label + " < " + (long) limitMillis + " ms", r -> {
             if (r.verdict() == null) {
                 return null;
             }
             JsonNode v = r.verdict().details().path("stable-latencies").get(quantile);
             return v == null ? null : v.asDouble();
-        }, limitMillis));
+        }, limitMillis, true);
     }
 
     /** Availability as a criterion: 1 when every operation ended ok, as --availability total demands. */
-    static final Criterion TOTAL_AVAILABILITY = new Criterion("availability total (ok fraction = 1)", Results::okFraction, null);
+    static final Criterion TOTAL_AVAILABILITY = new Criterion("availability total (ok fraction = 1)",
+            Results::okFraction, null, false);
 
     /**
      * Servers msgs-per-op with Maelstrom's kafka op count (a poll and the commit after it are one
@@ -113,11 +105,11 @@ public final class Challenges {
         }
         long ops = r.verdict().details().path("maelstrom_ops").asLong();
         return ops == 0 ? null : (double) r.net().servers().msgCount() / ops;
-    }, Double.POSITIVE_INFINITY);
+    }, Double.POSITIVE_INFINITY, false);
 
     /** The ok fraction, only reported (5c asks for better availability than 5b, not a bound). */
     static final Criterion AVAILABILITY = new Criterion("availability (reported)", Results::okFraction,
-            Double.POSITIVE_INFINITY);
+            Double.POSITIVE_INFINITY, false);
 
     private static final List<String> KAFKA = List.of("--concurrency", "2n", "--time-limit", "20", "--rate", "1000");
 
@@ -183,29 +175,14 @@ public final class Challenges {
         return preset;
     }
 
-    /**
-     * Expands {@code test --challenge PART ...}: the preset's workload and flags go in
-     * front of the user's, so that flags given explicitly win (the command line allows
-     * an option more than once), and the preset's {@code --bin ./maelstrom.sh SCRIPT}
-     * is added when the user gave no --bin. Any other command line is returned as it is.
-     */
-    public static String[] expand(String[] args) {
-        List<String> list = Arrays.asList(args);
-        int at = list.indexOf("--challenge");
-        String part = at >= 0 && at + 1 < args.length ? args[at + 1]
-                : list.stream().filter(a -> a.startsWith("--challenge=")).map(a -> a.substring("--challenge=".length()))
-                        .findFirst().orElse(null);
-        Challenge preset = part == null ? null : get(part);
-        if (preset == null || list.isEmpty() || !list.getFirst().equals("test")) {
-            return args;
+    /** The preset for a part, or null after saying on stderr that there is none. */
+    static Challenge presetOrComplain(String part) {
+        try {
+            return require(part);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            return null;
         }
-        List<String> out = new ArrayList<>(List.of("test", "-w", preset.workload()));
-        out.addAll(preset.flags());
-        if (list.stream().noneMatch(a -> a.equals("--bin") || a.startsWith("--bin="))) {
-            out.addAll(List.of("--bin", "./maelstrom.sh", preset.script()));
-        }
-        out.addAll(list.subList(1, list.size()));
-        return out.toArray(String[]::new);
     }
 
     /** The parts with presets, sorted. */

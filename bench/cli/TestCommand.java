@@ -20,13 +20,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /**
  * One test run: {@code bench test} with Maelstrom's flags, or a part's preset with
- * {@code --challenge}. bench.java registers it as a subcommand; tests and {@code sweep}
- * run it through {@link #run(String...)}, so that a command line means the same everywhere.
+ * {@code --challenge}, whose flags are defaults that flags given explicitly override.
+ * bench.java registers it as a subcommand; tests and {@code sweep} run it through
+ * {@link #run(String...)}, so that a command line means the same everywhere.
  */
 @Command(name = "test", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = TestCommand.USAGE,
         description = "Runs one test. Words after the flags are passed to the --bin program.")
@@ -80,6 +85,8 @@ public final class TestCommand implements Callable<Integer> {
     boolean logStderr;
     @Parameters(description = "Arguments for the --bin program.")
     List<String> args = new ArrayList<>();
+    @Spec
+    CommandSpec spec;
 
     /** Completion candidates for --workload. */
     static final class WorkloadNames extends ArrayList<String> {
@@ -105,18 +112,30 @@ public final class TestCommand implements Callable<Integer> {
      * {@code wrap} first: a test can watch the operations or add a final phase.
      */
     public static Results run(UnaryOperator<Workload> wrap, String... args) throws IOException {
-        var words = new ArrayList<>(List.of("test"));
-        words.addAll(List.of(args));
-        String[] expanded = Challenges.expand(words.toArray(String[]::new));
+        TestCommand test = parsed(args);
+        Planned planned = test.plan();
+        return test.launch(planned.options(), wrap.apply(planned.workload()));
+    }
+
+    /**
+     * The options the words after {@code bench test} name, validated, without running
+     * anything: what a run of them would be configured with.
+     *
+     * @throws IllegalArgumentException when the command line cannot be run, saying why
+     */
+    public static Options parse(String... args) {
+        return parsed(args).options();
+    }
+
+    /** The command with {@code args} parsed as bench's command line parses them. */
+    private static TestCommand parsed(String... args) {
         var test = new TestCommand();
         try {
-            new CommandLine(test).setOverwrittenOptionsAllowed(true)
-                    .parseArgs(Arrays.copyOfRange(expanded, 1, expanded.length));
+            new CommandLine(test).setOverwrittenOptionsAllowed(true).parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        Planned planned = test.plan();
-        return test.launch(planned.options(), wrap.apply(planned.workload()));
+        return test;
     }
 
     @Override
@@ -161,9 +180,6 @@ public final class TestCommand implements Callable<Integer> {
 
     /** Validates the command line; throws IllegalArgumentException, saying why, when it cannot run. */
     private Planned plan() {
-        if (challenge != null) {
-            Challenges.require(challenge);
-        }
         Options options = options();
         return new Planned(options, Workloads.create(options));
     }
@@ -177,7 +193,32 @@ public final class TestCommand implements Callable<Integer> {
         return results;
     }
 
+    /**
+     * Takes a part's preset as defaults: its flags for every option this command line did
+     * not give, its workload when no -w came, and {@code ./maelstrom.sh SCRIPT} in front
+     * of the node's words when no --bin came.
+     */
+    private void applyPreset(Challenges.Challenge preset) {
+        ParseResult given = spec.commandLine().getParseResult();
+        ParseResult flags = new CommandLine(new TestCommand()).parseArgs(preset.flags().toArray(String[]::new));
+        for (OptionSpec option : flags.matchedOptions()) {
+            if (!given.hasMatchedOption(option.longestName())) {
+                spec.findOption(option.longestName()).setValue(option.getValue());
+            }
+        }
+        if (workload == null) {
+            workload = preset.workload();
+        }
+        if (bin == null) {
+            bin = "./maelstrom.sh";
+            args.addFirst(preset.script());
+        }
+    }
+
     private Options options() {
+        if (challenge != null) {
+            applyPreset(Challenges.require(challenge));
+        }
         if (workload == null || bin == null) {
             throw new IllegalArgumentException("needs -w WORKLOAD and --bin PROGRAM (or --challenge PART)");
         }
@@ -220,11 +261,14 @@ public final class TestCommand implements Callable<Integer> {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
         Path runDir = store.resolve(workload).resolve(stamp).toAbsolutePath();
-        return new Options(workload, program, List.copyOf(args), nodeCount, timeLimit, rate, latency, dist,
-                topology, !nemesis.isBlank(), nemesisInterval, Options.parseConcurrency(concurrency, nodeCount),
-                availability, quietPeriod, seed != null ? seed : ThreadLocalRandom.current().nextLong(),
-                runDir, Arrays.stream(consistencyModels.split("\\s*,\\s*")).toList(), maxTxnLength,
-                maxWritesPerKey, keyCount);
+        return new Options(workload, new Options.Program(program, List.copyOf(args)),
+                new Options.Cluster(nodeCount, latency, dist),
+                new Options.Load(timeLimit, rate, Options.parseConcurrency(concurrency, nodeCount), quietPeriod,
+                        availability),
+                new Options.Faults(!nemesis.isBlank(), nemesisInterval),
+                new Options.WorkloadParams(topology, Arrays.stream(consistencyModels.split("\\s*,\\s*")).toList(),
+                        maxTxnLength, maxWritesPerKey, keyCount),
+                seed != null ? seed : ThreadLocalRandom.current().nextLong(), runDir);
     }
 
     /** Points store/latest at the newest run, as Maelstrom does; a convenience only. */

@@ -51,7 +51,7 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         long ok = ops.stream().filter(Op::ok).count();
         long fail = ops.stream().filter(o -> o.type() == Op.Type.FAIL).count();
         double okFraction = ops.isEmpty() ? 1.0 : (double) ok / ops.size();
-        boolean availabilityValid = availabilityMet(options.availability(), okFraction);
+        boolean availabilityValid = availabilityMet(options.load().availability(), okFraction);
         List<String> problems = new ArrayList<>(runProblems);
         for (NodeProcess node : nodes) {
             for (String p : node.problems()) {
@@ -110,15 +110,15 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         ObjectNode root = Json.object();
         root.put("valid", validity.name().toLowerCase());
         ObjectNode test = root.putObject("test");
-        test.put("workload", options.workload()).put("bin", options.bin().toString());
-        options.args().forEach(test.putArray("args")::add);
-        test.put("node-count", options.nodeCount()).put("time-limit", options.timeLimit())
-                .put("rate", options.rate()).put("latency", options.latencyMillis())
-                .put("latency-dist", options.latencyDist().name().toLowerCase())
-                .put("nemesis", options.partition() ? "partition" : "")
-                .put("nemesis-interval", options.nemesisInterval()).put("concurrency", options.concurrency())
-                .put("availability", options.availability()).put("quiet-period", options.quietPeriod())
-                .put("seed", options.seed()).put("topology", options.topology());
+        test.put("workload", options.workload()).put("bin", options.program().bin().toString());
+        options.program().args().forEach(test.putArray("args")::add);
+        test.put("node-count", options.cluster().nodeCount()).put("time-limit", options.load().timeLimit())
+                .put("rate", options.load().rate()).put("latency", options.cluster().latencyMillis())
+                .put("latency-dist", options.cluster().latencyDist().name().toLowerCase())
+                .put("nemesis", options.faults().partition() ? "partition" : "")
+                .put("nemesis-interval", options.faults().nemesisInterval()).put("concurrency", options.load().concurrency())
+                .put("availability", options.load().availability()).put("quiet-period", options.load().quietPeriod())
+                .put("seed", options.seed()).put("topology", options.params().topology());
         ObjectNode workload = root.putObject("workload");
         if (verdict != null) {
             workload.put("valid", verdict.validity().name().toLowerCase());
@@ -163,11 +163,11 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
     /** Prints a readable summary. */
     public void print(PrintStream out) {
         out.println();
-        out.printf("%s: %d nodes, %s %s%n", options.workload(), options.nodeCount(), options.bin().getFileName(),
-                String.join(" ", options.args()));
+        out.printf("%s: %d nodes, %s %s%n", options.workload(), options.cluster().nodeCount(), options.program().bin().getFileName(),
+                String.join(" ", options.program().args()));
         out.printf("  ops        %d invoked: %d ok, %d fail, %d info; ok fraction %.4f%s%n", opCount, okCount,
                 failCount, infoCount, okFraction,
-                options.availability() == null ? "" : " (required " + options.availability() + ": "
+                options.load().availability() == null ? "" : " (required " + options.load().availability() + ": "
                         + (availabilityValid ? "met" : "NOT met") + ")");
         out.printf("  net        all %d msgs (%.2f/op), clients %d, servers %d (%.2f/op)%n", net.all().msgCount(),
                 allMsgsPerOp(), net.clients().msgCount(), net.servers().msgCount(), serversMsgsPerOp());

@@ -2,7 +2,7 @@
 //JAVA 25
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES ../../lib/*.java kafka-log.java
+//SOURCES ../../lib/*.java ../fixtures/kafka-log.java
 //DESCRIPTION A deliberately broken kafka node: acknowledges every fifth send with an offset but never stores it.
 
 import java.util.TreeMap;

@@ -2,7 +2,7 @@
 //JAVA 25
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES ../../lib/*.java txn-store.java
+//SOURCES ../../lib/*.java ../fixtures/txn-store.java
 //DESCRIPTION A deliberately broken txn node: publishes writes one by one and lingers after one that the transaction overwrites later (G1b).
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -58,7 +58,7 @@ class KafkaTest {
     /** Every operation ended ok but the workload's own client crashes, which every thread makes at least once. */
     static void assertEveryRequestAnsweredOk(Results results) throws IOException {
         long crashes = Histories.of(results, "crash").size();
-        assertTrue(crashes >= results.options().concurrency(), "crashes: " + crashes);
+        assertTrue(crashes >= results.options().load().concurrency(), "crashes: " + crashes);
         assertEquals(results.opCount() - crashes, results.okCount(), "every request answered ok");
     }
 

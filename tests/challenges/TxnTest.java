@@ -81,7 +81,7 @@ class TxnTest {
         assertEquals(results.opCount(), results.okCount(), "total availability: every transaction answered ok");
         assertTrue(results.serversMsgsPerOp() < MAX_SERVERS_MSGS_PER_OP,
                 "replication is batched: servers msgs-per-op " + results.serversMsgsPerOp());
-        observed.get().assertReplicasAgree(results.options().nodeCount());
+        observed.get().assertReplicasAgree(results.options().cluster().nodeCount());
     }
 
     /**

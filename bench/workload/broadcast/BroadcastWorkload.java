@@ -35,8 +35,8 @@ public final class BroadcastWorkload implements Workload {
 
     /** A broadcast workload using the options' topology and concurrency. */
     public BroadcastWorkload(Options options) {
-        this.topology = options.topology();
-        this.finalPhase = new FinalReads(options.concurrency());
+        this.topology = options.params().topology();
+        this.finalPhase = new FinalReads(options.load().concurrency());
         // Fails now, before any node starts, on a topology name that does not exist.
         Topology.of(topology, List.of());
     }

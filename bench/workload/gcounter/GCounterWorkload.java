@@ -28,7 +28,7 @@ public final class GCounterWorkload implements Workload {
 
     /** A g-counter workload using the options' concurrency. */
     public GCounterWorkload(Options options) {
-        this.finalPhase = new FinalReads(options.concurrency());
+        this.finalPhase = new FinalReads(options.load().concurrency());
     }
 
     @Override

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
         description = "Times how long N nodes started at once take to answer init, against a baseline node.")
-public final class Startup implements Callable<Integer> {
+public final class StartupCommand implements Callable<Integer> {
 
     @Option(names = "--bin", required = true, description = "The node program, as for 'test'.")
     String bin;
