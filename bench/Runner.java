@@ -128,9 +128,23 @@ public final class Runner {
         ops.sort(Comparator.comparingLong(Op::invokedAt));
         writeHistory(ops);
         Verdict verdict = ready ? judge(ops) : null;
-        return Results.of(options, verdict, ops, network.stats(), nodes, runProblems,
-                nemesis == null ? List.of() : nemesis.events(),
-                (cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis());
+        var cost = new Results.Cost((cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis(),
+                nodes.stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum());
+        return Results.of(options, verdict, ops, network.stats(), problems(nodes),
+                nemesis == null ? List.of() : nemesis.events(), cost);
+    }
+
+    /** The run's problems, then each node's with the last lines of its log. */
+    private List<String> problems(List<NodeProcess> nodes) {
+        List<String> problems = new ArrayList<>(runProblems);
+        for (NodeProcess node : nodes) {
+            for (String p : node.problems()) {
+                List<String> tail = node.lastLogLines();
+                problems.add("node " + node.id() + " " + p + (tail.isEmpty() ? " (its log is empty)"
+                        : "; last log lines:\n    " + String.join("\n    ", tail)));
+            }
+        }
+        return problems;
     }
 
     /** Writes every operation as one JSON line, history.jsonl, for reading a failure after the fact. */

@@ -46,7 +46,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         var columns = new ArrayList<>(List.of(
                 new Column("valid", r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0),
-                new Column("ok-fraction", Results::okFraction),
+                new Column("ok-fraction", r -> r.ops().okFraction()),
                 new Column("servers-msgs/op", Results::serversMsgsPerOp)));
         preset.criteria().stream().filter(c -> !c.name().equals("checker valid")
                         && !c.name().startsWith("servers msgs-per-op <"))

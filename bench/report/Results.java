@@ -5,14 +5,12 @@ import bench.Op;
 import bench.Options;
 import bench.nemesis.NemesisEvent;
 import bench.net.Network;
-import bench.net.NodeProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,54 +18,70 @@ import java.util.Map;
  * The outcome of a run: the verdicts, the net statistics as Maelstrom's net checker
  * computes them, the nodes' problems, and the bench's own cost.
  *
- * @param options      how the run was configured
- * @param validity     the overall verdict: invalid if any part is, else unknown if any part is
- * @param verdict      the workload checker's verdict, or null when the test never ran
- * @param opCount      client operations invoked (the msgs-per-op denominator)
- * @param okCount      operations that ended ok
- * @param failCount    operations that certainly failed
- * @param infoCount    operations with unknown outcome
- * @param okFraction   ok ÷ invoked, as Maelstrom's availability checker reports it
- * @param availabilityValid whether --availability was met (true when not asked)
- * @param net          the message counts
- * @param problems     every problem with a node or the run, one readable line each
- * @param nemesis      what the nemesis did, in order
- * @param benchCpuSeconds CPU the bench JVM used from starting the nodes to killing them
- * @param routed       messages the network carried
- * @param maxLagMillis the longest a delivery loop overslept a message's deadline
- * @param nodesCpuSeconds CPU the node processes used
- * @param latencies    how long successful main-phase operations took, per type
+ * @param options   how the run was configured
+ * @param validity  the overall verdict: invalid if any part is, else unknown if any part is
+ * @param verdict   the workload checker's verdict, or null when the test never ran
+ * @param ops       how the client operations ended
+ * @param net       the message counts
+ * @param latencies how long successful main-phase operations took, per type
+ * @param problems  every problem with a node or the run, one readable line each
+ * @param nemesis   what the nemesis did, in order
+ * @param cost      what the run cost the bench and the nodes
  */
-public record Results(Options options, Verdict.Validity validity, Verdict verdict, long opCount, long okCount,
-                      long failCount, long infoCount, double okFraction, boolean availabilityValid,
-                      Network.Stats net, List<String> problems, List<NemesisEvent> nemesis,
-                      double benchCpuSeconds, long routed, double maxLagMillis, double nodesCpuSeconds,
-                      Map<String, Latencies> latencies) {
+public record Results(Options options, Verdict.Validity validity, Verdict verdict, Ops ops, Network.Stats net,
+                      Map<String, Latencies> latencies, List<String> problems, List<NemesisEvent> nemesis, Cost cost) {
 
-    /** Assembles the results and judges availability and the nodes' problems. */
-    public static Results of(Options options, Verdict verdict, List<Op> ops, Network.Stats net, List<NodeProcess> nodes,
-                      List<String> runProblems, List<NemesisEvent> nemesis, double benchCpu, long routed,
-                      double maxLagMillis) {
-        long ok = ops.stream().filter(Op::ok).count();
-        long fail = ops.stream().filter(o -> o.type() == Op.Type.FAIL).count();
-        double okFraction = ops.isEmpty() ? 1.0 : (double) ok / ops.size();
-        boolean availabilityValid = availabilityMet(options.load().availability(), okFraction);
-        List<String> problems = new ArrayList<>(runProblems);
-        for (NodeProcess node : nodes) {
-            for (String p : node.problems()) {
-                List<String> tail = node.lastLogLines();
-                problems.add("node " + node.id() + " " + p
-                        + (tail.isEmpty() ? " (its log is empty)" : "; last log lines:\n    " + String.join("\n    ", tail)));
-            }
+    /**
+     * How the client operations ended.
+     *
+     * @param invoked           client operations invoked (the msgs-per-op denominator)
+     * @param ok                operations that ended ok
+     * @param fail              operations that certainly failed
+     * @param info              operations with unknown outcome
+     * @param okFraction        ok ÷ invoked, as Maelstrom's availability checker reports it
+     * @param availabilityValid whether --availability was met (true when not asked)
+     */
+    public record Ops(long invoked, long ok, long fail, long info, double okFraction, boolean availabilityValid) {
+
+        /** Counts a history and judges it against {@code availability} (null, "total" or a fraction). */
+        static Ops of(List<Op> history, String availability) {
+            long ok = history.stream().filter(Op::ok).count();
+            long fail = history.stream().filter(o -> o.type() == Op.Type.FAIL).count();
+            double okFraction = history.isEmpty() ? 1.0 : (double) ok / history.size();
+            return new Ops(history.size(), ok, fail, history.size() - ok - fail, okFraction,
+                    availabilityMet(availability, okFraction));
         }
-        double nodesCpu = nodes.stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum();
+    }
+
+    /**
+     * What the run cost.
+     *
+     * @param benchCpuSeconds CPU the bench JVM used from starting the nodes to killing them
+     * @param routed          messages the network carried
+     * @param maxLagMillis    the longest a delivery loop overslept a message's deadline
+     * @param nodesCpuSeconds CPU the node processes used
+     */
+    public record Cost(double benchCpuSeconds, long routed, double maxLagMillis, double nodesCpuSeconds) {
+
+        /** The bench's CPU seconds per 1000 messages routed. */
+        public double benchCpuPer1000() {
+            return routed == 0 ? 0 : benchCpuSeconds * 1000 / routed;
+        }
+    }
+
+    /**
+     * Assembles the results of a history: invalid when the checker said so, when
+     * availability was not met, or when the run had any problem.
+     */
+    public static Results of(Options options, Verdict verdict, List<Op> history, Network.Stats net,
+                             List<String> problems, List<NemesisEvent> nemesis, Cost cost) {
+        Ops ops = Ops.of(history, options.load().availability());
         Verdict.Validity validity = verdict == null ? Verdict.Validity.INVALID : verdict.validity();
-        if (!availabilityValid || !problems.isEmpty()) {
+        if (!ops.availabilityValid() || !problems.isEmpty()) {
             validity = Verdict.Validity.INVALID;
         }
-        return new Results(options, validity, verdict, ops.size(), ok, fail, ops.size() - ok - fail, okFraction,
-                availabilityValid, net, List.copyOf(problems), List.copyOf(nemesis), benchCpu, routed, maxLagMillis,
-                nodesCpu, Latencies.of(ops));
+        return new Results(options, validity, verdict, ops, net, Latencies.of(history), List.copyOf(problems),
+                List.copyOf(nemesis), cost);
     }
 
     /** Maelstrom's availability checker: nothing asked, "total", or a minimum fraction. */
@@ -83,17 +97,12 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
 
     /** All messages per operation, or 0 without operations. */
     public double allMsgsPerOp() {
-        return opCount == 0 ? 0 : (double) net.all().msgCount() / opCount;
+        return ops.invoked() == 0 ? 0 : (double) net.all().msgCount() / ops.invoked();
     }
 
     /** Messages between servers (nodes and services) per operation, or 0 without operations. */
     public double serversMsgsPerOp() {
-        return opCount == 0 ? 0 : (double) net.servers().msgCount() / opCount;
-    }
-
-    /** The bench's CPU seconds per 1000 messages routed. */
-    public double benchCpuPer1000() {
-        return routed == 0 ? 0 : benchCpuSeconds * 1000 / routed;
+        return ops.invoked() == 0 ? 0 : (double) net.servers().msgCount() / ops.invoked();
     }
 
     /** The process exit code: 0 valid, 1 invalid, 2 unknown. */
@@ -125,8 +134,9 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
             workload.setAll(verdict.details());
             verdict.findings().forEach(workload.putArray("findings")::add);
         }
-        root.putObject("availability").put("valid", availabilityValid).put("ok-fraction", okFraction);
-        root.putObject("ops").put("invoked", opCount).put("ok", okCount).put("fail", failCount).put("info", infoCount);
+        root.putObject("availability").put("valid", ops.availabilityValid()).put("ok-fraction", ops.okFraction());
+        root.putObject("ops").put("invoked", ops.invoked()).put("ok", ops.ok()).put("fail", ops.fail())
+                .put("info", ops.info());
         ObjectNode netJson = root.putObject("net");
         netJson.set("all", counts(net.all()).put("msgs-per-op", allMsgsPerOp()));
         netJson.set("clients", counts(net.clients()));
@@ -143,9 +153,10 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
                 ev.set("grudge", Json.MAPPER.valueToTree(e.grudge()));
             }
         }
-        root.putObject("bench").put("cpu-seconds", benchCpuSeconds).put("messages-routed", routed)
-                .put("cpu-seconds-per-1000-messages", benchCpuPer1000()).put("max-delivery-lag-ms", maxLagMillis)
-                .put("nodes-cpu-seconds", nodesCpuSeconds);
+        root.putObject("bench").put("cpu-seconds", cost.benchCpuSeconds()).put("messages-routed", cost.routed())
+                .put("cpu-seconds-per-1000-messages", cost.benchCpuPer1000())
+                .put("max-delivery-lag-ms", cost.maxLagMillis())
+                .put("nodes-cpu-seconds", cost.nodesCpuSeconds());
         return root;
     }
 
@@ -165,10 +176,10 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         out.println();
         out.printf("%s: %d nodes, %s %s%n", options.workload(), options.cluster().nodeCount(), options.program().bin().getFileName(),
                 String.join(" ", options.program().args()));
-        out.printf("  ops        %d invoked: %d ok, %d fail, %d info; ok fraction %.4f%s%n", opCount, okCount,
-                failCount, infoCount, okFraction,
+        out.printf("  ops        %d invoked: %d ok, %d fail, %d info; ok fraction %.4f%s%n", ops.invoked(), ops.ok(),
+                ops.fail(), ops.info(), ops.okFraction(),
                 options.load().availability() == null ? "" : " (required " + options.load().availability() + ": "
-                        + (availabilityValid ? "met" : "NOT met") + ")");
+                        + (ops.availabilityValid() ? "met" : "NOT met") + ")");
         out.printf("  net        all %d msgs (%.2f/op), clients %d, servers %d (%.2f/op)%n", net.all().msgCount(),
                 allMsgsPerOp(), net.clients().msgCount(), net.servers().msgCount(), serversMsgsPerOp());
         latencies.forEach((f, l) -> out.printf("  latency    %-22s %6d ok, ms: median %.1f, 0.95 %.1f, 0.99 %.1f, max %.1f%n",
@@ -188,7 +199,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         }
         problems.forEach(p -> out.println("  PROBLEM    " + p));
         out.printf("  bench CPU  %.2f s for %d messages routed = %.4f s per 1000 messages (nodes used %.1f s); "
-                + "deliveries at most %.1f ms late%n", benchCpuSeconds, routed, benchCpuPer1000(), nodesCpuSeconds, maxLagMillis);
+                + "deliveries at most %.1f ms late%n", cost.benchCpuSeconds(), cost.routed(), cost.benchCpuPer1000(),
+                cost.nodesCpuSeconds(), cost.maxLagMillis());
         out.printf("  results    %s%n", options.runDir().resolve("results.json"));
         out.println(switch (validity) {
             case VALID -> "Everything looks good!";

@@ -72,8 +72,9 @@ class ChallengesTest {
         details.putObject("stable-latencies").put("0.5", median).put("1", max);
         var net = new Network.Stats(new Network.Counts(servers + 2 * ops, 0, servers + 2 * ops),
                 new Network.Counts(2 * ops, 0, 2 * ops), new Network.Counts(servers, 0, servers));
-        return new Results(options, validity, new Verdict(validity, details, List.of()), ops, ops, 0, 0, 1, true, net,
-                List.of(), List.of(), 1, servers, 0, 10, Map.of());
+        return new Results(options, validity, new Verdict(validity, details, List.of()),
+                new Results.Ops(ops, ops, 0, 0, 1, true), net, Map.of(), List.of(), List.of(),
+                new Results.Cost(1, servers, 0, 10));
     }
 
     @Test

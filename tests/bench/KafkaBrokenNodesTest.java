@@ -64,7 +64,7 @@ class KafkaBrokenNodesTest {
     void simpleLogOnOneNodePasses() throws Exception {
         Results results = run("kafka-simple", 1);
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> results.verdict().findings().toString());
-        assertTrue(results.okCount() > 100, "ops ok: " + results.okCount());
+        assertTrue(results.ops().ok() > 100, "ops ok: " + results.ops().ok());
 
         // Each crash is indefinite and sends nothing; its thread goes on as a new process with
         // a new client. Every thread's final phase begins with one.
@@ -72,7 +72,7 @@ class KafkaBrokenNodesTest {
         List<JsonNode> crashes = history.stream().filter(op -> op.get("f").asText().equals("crash")).toList();
         assertTrue(crashes.stream().filter(op -> !op.get("final").asBoolean()).count() >= 2, "crashes: " + crashes);
         assertEquals(2, crashes.stream().filter(op -> op.get("final").asBoolean()).count(), "final crashes: " + crashes);
-        assertEquals(results.opCount() - crashes.size(), results.okCount(), "every other op ok");
+        assertEquals(results.ops().invoked() - crashes.size(), results.ops().ok(), "every other op ok");
         for (JsonNode crash : crashes) {
             assertEquals("info", crash.get("type").asText());
             assertTrue(crash.get("reply").isNull());

@@ -68,8 +68,8 @@ class TxnBrokenNodesTest {
         Results results = run("txn-simple", "read-committed", "total");
         assertEquals(Verdict.Validity.VALID, results.validity(),
                 () -> results.verdict().findings() + " " + results.problems());
-        assertEquals(results.opCount(), results.okCount());
-        assertTrue(results.okCount() > 100, "ops ok: " + results.okCount());
+        assertEquals(results.ops().invoked(), results.ops().ok());
+        assertTrue(results.ops().ok() > 100, "ops ok: " + results.ops().ok());
     }
 
     @Test
