@@ -4,8 +4,7 @@ import bench.Json;
 import bench.Op;
 import bench.Options;
 import bench.report.Verdict;
-import bench.workload.FinalReads;
-import bench.workload.Workload;
+import bench.workload.FinalReadsWorkload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,16 +26,15 @@ import java.util.Set;
  * stable (every read invoked after some point saw it), was lost (acknowledged or seen,
  * then missing from every later read), or was never read.
  */
-public final class BroadcastWorkload implements Workload {
+public final class BroadcastWorkload extends FinalReadsWorkload {
 
     private final String topology;
-    private final FinalReads finalPhase;
     private long nextValue;
 
     /** A broadcast workload using the options' topology and concurrency. */
     public BroadcastWorkload(Options options) {
+        super(options.load().concurrency());
         this.topology = options.params().topology();
-        this.finalPhase = new FinalReads(options.load().concurrency());
         // Fails now, before any node starts, on a topology name that does not exist.
         Topology.of(topology, List.of());
     }
@@ -56,16 +54,6 @@ public final class BroadcastWorkload implements Workload {
     @Override
     public boolean idempotent(String f) {
         return f.equals("read");
-    }
-
-    @Override
-    public boolean hasFinalPhase() {
-        return true;
-    }
-
-    @Override
-    public ObjectNode nextFinal(int process, Random random) {
-        return finalPhase.next(process);
     }
 
     /** What set-full tracks for one value; events are positions in the history's event order. */

@@ -4,8 +4,7 @@ import bench.Json;
 import bench.Op;
 import bench.Options;
 import bench.report.Verdict;
-import bench.workload.FinalReads;
-import bench.workload.Workload;
+import bench.workload.FinalReadsWorkload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,13 +21,11 @@ import java.util.Random;
  * <p>Maelstrom's counter client turns every error reply into an unknown outcome, even
  * a definite one, so here any add that did not end ok may have happened.
  */
-public final class GCounterWorkload implements Workload {
-
-    private final FinalReads finalPhase;
+public final class GCounterWorkload extends FinalReadsWorkload {
 
     /** A g-counter workload using the options' concurrency. */
     public GCounterWorkload(Options options) {
-        this.finalPhase = new FinalReads(options.load().concurrency());
+        super(options.load().concurrency());
     }
 
     @Override
@@ -44,16 +41,6 @@ public final class GCounterWorkload implements Workload {
                 return Json.body("add").put("delta", delta);
             }
         }
-    }
-
-    @Override
-    public boolean hasFinalPhase() {
-        return true;
-    }
-
-    @Override
-    public ObjectNode nextFinal(int process, Random random) {
-        return finalPhase.next(process);
     }
 
     @Override
