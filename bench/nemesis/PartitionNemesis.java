@@ -62,7 +62,8 @@ public final class PartitionNemesis {
                 String shape = Nemesis.SHAPES.get(random.nextInt(Nemesis.SHAPES.size()));
                 Map<String, Set<String>> grudge = Nemesis.grudge(shape, nodes, random);
                 network.partition(grudge);
-                events.add(new NemesisEvent(System.nanoTime() - start, "start-partition", shape, Nemesis.nonEmpty(grudge)));
+                events.add(new NemesisEvent(System.nanoTime() - start, "start-partition", shape,
+                        Nemesis.nonEmpty(grudge)));
             } else {
                 heal();
             }

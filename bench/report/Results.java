@@ -125,7 +125,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
                 .put("rate", options.load().rate()).put("latency", options.cluster().latencyMillis())
                 .put("latency-dist", options.cluster().latencyDist().name().toLowerCase())
                 .put("nemesis", options.faults().partition() ? "partition" : "")
-                .put("nemesis-interval", options.faults().nemesisInterval()).put("concurrency", options.load().concurrency())
+                .put("nemesis-interval", options.faults().nemesisInterval())
+                .put("concurrency", options.load().concurrency())
                 .put("availability", options.load().availability()).put("quiet-period", options.load().quietPeriod())
                 .put("seed", options.seed()).put("topology", options.params().topology());
         ObjectNode workload = root.putObject("workload");

@@ -23,9 +23,10 @@ public final class Workloads {
             Map.entry("unique-ids", UniqueIdsWorkload::new),
             Map.entry("broadcast", BroadcastWorkload::new),
             Map.entry("g-counter", GCounterWorkload::new),
-            Map.entry("kafka", o -> new KafkaWorkload(o.params().keyCount(), o.params().maxWritesPerKey(), o.load().concurrency())),
-            Map.entry("txn-rw-register", o -> new TxnWorkload(o.params().maxTxnLength(), o.params().keyCount(), o.params().maxWritesPerKey(),
-                    o.params().consistencyModels())));
+            Map.entry("kafka", o -> new KafkaWorkload(o.params().keyCount(), o.params().maxWritesPerKey(),
+                    o.load().concurrency())),
+            Map.entry("txn-rw-register", o -> new TxnWorkload(o.params().maxTxnLength(), o.params().keyCount(),
+                    o.params().maxWritesPerKey(), o.params().consistencyModels())));
 
     private Workloads() {
     }
