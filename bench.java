@@ -1,29 +1,20 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//SOURCES lib/package-info.java bench/*.java
+//SOURCES lib/package-info.java bench/**.java
 //MAIN BenchCommand
 //JAVA_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1
 //DESCRIPTION A Maelstrom-compatible test bench for Gossip Glomers nodes: same command line, same workloads, same verdicts.
 
-import bench.Challenges;
-import bench.Latencies;
-import bench.Results;
-import bench.Startup;
-import bench.TestCommand;
-import bench.Verdict;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.Callable;
+import bench.cli.PresetCommand;
+import bench.cli.StartupCommand;
+import bench.cli.SweepCommand;
+import bench.cli.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** The command line: {@code bench test ...} with Maelstrom's flags, plus presets per challenge part. */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "bench 1.0",
         description = "Runs Maelstrom workloads against real node processes, judged as Maelstrom judges them.",
-        subcommands = {TestCommand.class, BenchCommand.Sweep.class, BenchCommand.Preset.class, Startup.class},
+        subcommands = {TestCommand.class, SweepCommand.class, PresetCommand.class, StartupCommand.class},
         exitCodeOnInvalidInput = BenchCommand.USAGE)
 class BenchCommand {
 
@@ -34,151 +25,6 @@ class BenchCommand {
         CommandLine cli = new CommandLine(new BenchCommand());
         cli.getSubcommands().get("test").setOverwrittenOptionsAllowed(true);
         cli.getSubcommands().get("sweep").setStopAtUnmatched(true);
-        System.exit(cli.execute(Challenges.expand(args)));
-    }
-
-    /** The preset for a part, or null after saying on stderr that there is none. */
-    static Challenges.Challenge presetOrComplain(String part) {
-        try {
-            return Challenges.require(part);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            return null;
-        }
-    }
-
-    /** A part's official flags, for run.sh to hand to Maelstrom. */
-    @Command(name = "command", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = USAGE,
-            description = "Prints a part's Maelstrom arguments, one a line: test -w W FLAGS... --bin ./maelstrom.sh NAME")
-    static final class Preset implements Callable<Integer> {
-
-        @Parameters(index = "0", paramLabel = "PART", description = "1, 2, 3a-3e, 4, 5a-5c, 6a-6c")
-        String part;
-
-        @Override
-        public Integer call() {
-            Challenges.Challenge preset = presetOrComplain(part);
-            if (preset == null) {
-                return USAGE;
-            }
-            var words = new ArrayList<>(List.of("test", "-w", preset.workload()));
-            words.addAll(preset.flags());
-            words.addAll(List.of("--bin", "./maelstrom.sh", preset.script()));
-            words.forEach(System.out::println);
-            return 0;
-        }
-    }
-
-    /** The benchmark: one part over several seeds, as a table. */
-    @Command(name = "sweep", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = USAGE,
-            description = {"Runs a part's test once per seed and prints its figures per seed and their median.",
-                    "Its own options come first; the rest go to 'test' (node options after --), e.g.",
-                    "  sweep --challenge 3d --seeds 1..5 --nemesis partition -- --fanout-interval 700"})
-    static final class Sweep implements Callable<Integer> {
-
-        @Option(names = "--challenge", required = true, paramLabel = "PART", description = "The part to run.")
-        String part;
-
-        @Option(names = "--seeds", defaultValue = "1..5", description = "A range (1..5) or a list (3,7,9); default ${DEFAULT-VALUE}.")
-        String seeds;
-
-        /** The test's own flags, and the node's options behind a "--", as given. */
-        @CommandLine.Unmatched
-        List<String> testArgs = new ArrayList<>();
-
-        /** The node's options when no test flag came first: picocli took their "--" for its own. */
-        @Parameters(paramLabel = "NODE-OPTION", description = "Options for the node program, after --.")
-        List<String> nodeArgs = new ArrayList<>();
-
-        /** One column: its heading and how a run's results give its figure. */
-        record Column(String heading, java.util.function.Function<Results, Double> figure) {
-        }
-
-        @Override
-        public Integer call() {
-            Challenges.Challenge preset = presetOrComplain(part);
-            if (preset == null) {
-                return USAGE;
-            }
-            var columns = new ArrayList<>(List.of(
-                    new Column("valid", r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0),
-                    new Column("ok-fraction", Results::okFraction),
-                    new Column("servers-msgs/op", Results::serversMsgsPerOp)));
-            preset.criteria().stream().filter(c -> !c.name().equals("checker valid")
-                            && !c.name().startsWith("servers msgs-per-op <"))
-                    .forEach(c -> columns.add(new Column(c.name().replaceAll(" *[<>].*", "").replace(' ', '-'), c::value)));
-            columns.add(new Column("lost", r -> detail(r, "lost-count")));
-            columns.add(new Column("op-p50-ms", r -> latency(r, Latencies::p50)));
-            columns.add(new Column("op-p99-ms", r -> latency(r, Latencies::p99)));
-            columns.add(new Column("op-max-ms", r -> latency(r, Latencies::max)));
-
-            var table = new ArrayList<double[]>();
-            StringBuilder heading = new StringBuilder(String.format("%-6s", "seed"));
-            columns.forEach(c -> heading.append(String.format(" %15s", c.heading())));
-            var rows = new StringBuilder();
-            boolean allValid = true;
-            for (long seed : seedList()) {
-                var args = new ArrayList<>(List.of("--challenge", part, "--seed", Long.toString(seed)));
-                args.addAll(testArgs);
-                if (!nodeArgs.isEmpty()) {
-                    args.add("--");
-                    args.addAll(nodeArgs);
-                }
-                Results results;
-                try {
-                    results = TestCommand.run(args.toArray(String[]::new));
-                } catch (IllegalArgumentException e) {
-                    System.err.println("bench: " + e.getMessage());
-                    return USAGE;
-                } catch (IOException e) {
-                    System.err.println("bench: cannot write the run's folder: " + e.getMessage());
-                    return USAGE;
-                }
-                allValid &= results.validity() == Verdict.Validity.VALID;
-                double[] row = columns.stream().mapToDouble(c -> {
-                    Double v = c.figure().apply(results);
-                    return v == null ? Double.NaN : v;
-                }).toArray();
-                table.add(row);
-                rows.append(String.format("%-6d", seed)).append(cells(row)).append('\n');
-                System.err.printf("[bench] seed %d done%n", seed);
-            }
-            double[] medians = new double[columns.size()];
-            for (int c = 0; c < medians.length; c++) {
-                final int column = c;
-                double[] values = table.stream().mapToDouble(r -> r[column]).filter(v -> !Double.isNaN(v)).sorted().toArray();
-                medians[c] = values.length == 0 ? Double.NaN : values[values.length / 2];
-            }
-            System.out.printf("%nsweep of %s over seeds %s %s%n%s%n%s%-6s%s%n", part, seeds, String.join(" ", testArgs) + (nodeArgs.isEmpty() ? "" : " -- " + String.join(" ", nodeArgs)),
-                    heading, rows, "median", cells(medians));
-            return allValid ? 0 : 1;
-        }
-
-        private List<Long> seedList() {
-            if (seeds.contains("..")) {
-                String[] range = seeds.split("\\.\\.");
-                long from = Long.parseLong(range[0].trim()), to = Long.parseLong(range[1].trim());
-                return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
-            }
-            return Arrays.stream(seeds.split(",")).map(String::trim).map(Long::parseLong).toList();
-        }
-
-        private static String cells(double[] row) {
-            var line = new StringBuilder();
-            for (double v : row) {
-                line.append(Double.isNaN(v) ? String.format(" %15s", "-") : String.format(" %15s", Challenges.Criterion.shown(v)));
-            }
-            return line.toString();
-        }
-
-        private static Double detail(Results results, String name) {
-            var v = results.verdict() == null ? null : results.verdict().details().get(name);
-            return v == null ? null : v.asDouble();
-        }
-
-        private static Double latency(Results results, java.util.function.ToDoubleFunction<Latencies> quantile) {
-            Latencies all = results.latencies().getOrDefault("all", results.latencies().values().stream().findFirst().orElse(null));
-            return all == null ? null : quantile.applyAsDouble(all);
-        }
+        System.exit(cli.execute(args));
     }
 }

@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DEPS org.junit.platform:junit-platform-console-standalone:6.0.1
-//SOURCES tests/**.java bench/*.java lib/*.java
+//SOURCES tests/**.java bench/**.java lib/*.java
 //DESCRIPTION Runs every test of the project and ends with "N passed, N failed, N skipped".
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;

@@ -3,6 +3,7 @@ package bench;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,6 +26,11 @@ public final class Json {
     /** A new empty object. */
     public static ObjectNode object() {
         return JsonNodeFactory.instance.objectNode();
+    }
+
+    /** A new empty array. */
+    public static ArrayNode array() {
+        return JsonNodeFactory.instance.arrayNode();
     }
 
     /** A new body {"type": type}. */

@@ -5,35 +5,74 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Everything a test run is configured with, as Maelstrom's command line names it.
- * Times are in seconds unless a name says otherwise.
+ * Everything a test run is configured with, as Maelstrom's command line names it, in
+ * groups: a new flag goes into the one group it belongs to. Times are in seconds unless
+ * a name says otherwise. The command line (bench.cli.TestCommand) owns the defaults.
  *
- * @param workload          the workload name ("broadcast")
- * @param bin               the node program, absolute and with symlinks resolved
- * @param args              the words passed to every node program
- * @param nodeCount         how many nodes (n0 ... n(N-1))
- * @param timeLimit         length of the main phase
- * @param rate              client requests per second over all clients; 0 for none
- * @param latencyMillis     mean latency of messages that involve no client
- * @param latencyDist       the shape of that latency
- * @param topology          the broadcast topology name
- * @param partition         whether the partition nemesis runs
- * @param nemesisInterval   mean seconds between nemesis operations
- * @param concurrency       number of client threads
- * @param availability      null, "total", or a fraction such as "0.99"
- * @param quietPeriod       seconds between healing and the final requests
- * @param seed              seed of every random choice the bench makes
- * @param runDir            the folder this run writes into
- * @param consistencyModels for txn workloads ("read-committed", ...)
- * @param maxTxnLength      for txn workloads
- * @param maxWritesPerKey   for txn and kafka workloads
- * @param keyCount          for workloads with keys, or null for their default
+ * @param workload the workload name ("broadcast")
+ * @param program  the node program
+ * @param cluster  the nodes and the network between them
+ * @param load     the clients' requests
+ * @param faults   what the nemesis does
+ * @param params   the workload's own parameters
+ * @param seed     seed of every random choice the bench makes
+ * @param runDir   the folder this run writes into
  */
-public record Options(String workload, Path bin, List<String> args, int nodeCount, double timeLimit,
-                      double rate, long latencyMillis, LatencyDist latencyDist, String topology,
-                      boolean partition, double nemesisInterval, int concurrency, String availability,
-                      double quietPeriod, long seed, Path runDir, List<String> consistencyModels,
-                      int maxTxnLength, int maxWritesPerKey, Integer keyCount) {
+public record Options(String workload, Program program, Cluster cluster, Load load, Faults faults,
+                      WorkloadParams params, long seed, Path runDir) {
+
+    /**
+     * The node program.
+     *
+     * @param bin  the program that runs one node, absolute and with symlinks resolved
+     * @param args the words passed to every node program
+     */
+    public record Program(Path bin, List<String> args) {
+    }
+
+    /**
+     * The nodes and the network between them.
+     *
+     * @param nodeCount     how many nodes (n0 ... n(N-1))
+     * @param latencyMillis mean latency of messages that involve no client
+     * @param latencyDist   the shape of that latency
+     */
+    public record Cluster(int nodeCount, long latencyMillis, LatencyDist latencyDist) {
+    }
+
+    /**
+     * The clients' requests.
+     *
+     * @param timeLimit    length of the main phase
+     * @param rate         client requests per second over all clients; 0 for none
+     * @param concurrency  number of client threads
+     * @param quietPeriod  seconds between healing and the final requests
+     * @param availability null, "total", or a fraction such as "0.99"
+     */
+    public record Load(double timeLimit, double rate, int concurrency, double quietPeriod, String availability) {
+    }
+
+    /**
+     * What the nemesis does.
+     *
+     * @param partition       whether the partition nemesis runs
+     * @param nemesisInterval mean seconds between nemesis operations
+     */
+    public record Faults(boolean partition, double nemesisInterval) {
+    }
+
+    /**
+     * The parameters only some workloads read.
+     *
+     * @param topology          the broadcast topology name
+     * @param consistencyModels for txn workloads ("read-committed", ...)
+     * @param maxTxnLength      for txn workloads
+     * @param maxWritesPerKey   for txn and kafka workloads
+     * @param keyCount          for workloads with keys, or null for their default
+     */
+    public record WorkloadParams(String topology, List<String> consistencyModels, int maxTxnLength,
+                                 int maxWritesPerKey, Integer keyCount) {
+    }
 
     /** Maelstrom's latency distributions. */
     public enum LatencyDist {
@@ -47,7 +86,7 @@ public record Options(String workload, Path bin, List<String> args, int nodeCoun
 
     /** The node ids, n0 to n(N-1). */
     public List<String> nodes() {
-        return IntStream.range(0, nodeCount).mapToObj(i -> "n" + i).toList();
+        return IntStream.range(0, cluster.nodeCount()).mapToObj(i -> "n" + i).toList();
     }
 
     /**

@@ -1,5 +1,13 @@
 package bench;
 
+import bench.nemesis.PartitionNemesis;
+import bench.net.Client;
+import bench.net.Network;
+import bench.net.NodeProcess;
+import bench.report.Results;
+import bench.report.Verdict;
+import bench.service.Services;
+import bench.workload.Workload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,6 +42,8 @@ public final class Runner {
     static final Set<Integer> DEFINITE = Set.of(1, 10, 11, 12, 14, 20, 21, 22, 30);
 
     private final Options options;
+    private final Options.Program program;
+    private final Options.Load load;
     private final Workload workload;
     private final PrintStream log;
     private final boolean logStderr;
@@ -44,7 +53,8 @@ public final class Runner {
     private final List<String> nodeIds;
     private final AtomicInteger nextClient = new AtomicInteger();
     private final ConcurrentLinkedQueue<Op> history = new ConcurrentLinkedQueue<>();
-    private final List<Results.NemesisEvent> nemesisEvents = Collections.synchronizedList(new ArrayList<>());
+    /** The partition nemesis of the main phase, or null without --nemesis partition. */
+    private PartitionNemesis nemesis;
     private final List<String> runProblems = Collections.synchronizedList(new ArrayList<>());
     private final List<Worker> workers = new ArrayList<>();
     private final boolean reusableClient;
@@ -52,6 +62,8 @@ public final class Runner {
 
     private Runner(Options options, Workload workload, PrintStream log, boolean logStderr) {
         this.options = options;
+        this.program = options.program();
+        this.load = options.load();
         this.workload = workload;
         this.log = log;
         this.logStderr = logStderr;
@@ -60,7 +72,8 @@ public final class Runner {
         this.nemesisRandom = new Random(seeds.nextLong());
         Random latencyRandom = new Random(seeds.nextLong());
         Random serviceRandom = new Random(seeds.nextLong());
-        this.network = new Network(new Network.Latency(options.latencyMillis(), options.latencyDist(), latencyRandom));
+        this.network = new Network(new Network.Latency(options.cluster().latencyMillis(), options.cluster().latencyDist(),
+                latencyRandom));
         Services.start(network, serviceRandom);
         this.nodeIds = options.nodes();
         this.reusableClient = workload.reusableClient();
@@ -99,13 +112,12 @@ public final class Runner {
             setup();
             mainPhase();
             if (workload.hasFinalPhase()) {
-                if (options.partition()) {
-                    network.heal();
-                    nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "stop-partition", null, Map.of()));
+                if (nemesis != null) {
+                    nemesis.heal();
                 }
-                log.printf("[bench] %squiet for %.1f s, then final requests%n", options.partition() ? "healed; " : "",
-                        options.quietPeriod());
-                sleepNanos((long) (options.quietPeriod() * 1e9));
+                log.printf("[bench] %squiet for %.1f s, then final requests%n", nemesis != null ? "healed; " : "",
+                        load.quietPeriod());
+                sleepNanos((long) (load.quietPeriod() * 1e9));
                 finalPhase();
             }
         }
@@ -116,8 +128,23 @@ public final class Runner {
         ops.sort(Comparator.comparingLong(Op::invokedAt));
         writeHistory(ops);
         Verdict verdict = ready ? judge(ops) : null;
-        return Results.of(options, verdict, ops, network.stats(), nodes, runProblems, nemesisEvents,
-                (cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis());
+        var cost = new Results.Cost((cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis(),
+                nodes.stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum());
+        return Results.of(options, verdict, ops, network.stats(), problems(nodes),
+                nemesis == null ? List.of() : nemesis.events(), cost);
+    }
+
+    /** The run's problems, then each node's with the last lines of its log. */
+    private List<String> problems(List<NodeProcess> nodes) {
+        List<String> problems = new ArrayList<>(runProblems);
+        for (NodeProcess node : nodes) {
+            for (String p : node.problems()) {
+                List<String> tail = node.lastLogLines();
+                problems.add("node " + node.id() + " " + p + (tail.isEmpty() ? " (its log is empty)"
+                        : "; last log lines:\n    " + String.join("\n    ", tail)));
+            }
+        }
+        return problems;
     }
 
     /** Writes every operation as one JSON line, history.jsonl, for reading a failure after the fact. */
@@ -137,11 +164,11 @@ public final class Runner {
     }
 
     private List<NodeProcess> startNodes(Path logs) {
-        log.printf("[bench] starting %d nodes: %s %s%n", nodeIds.size(), options.bin(), String.join(" ", options.args()));
+        log.printf("[bench] starting %d nodes: %s %s%n", nodeIds.size(), program.bin(), String.join(" ", program.args()));
         List<NodeProcess> nodes = new ArrayList<>();
         for (String id : nodeIds) {
             try {
-                nodes.add(NodeProcess.start(id, options.bin(), options.args(), network, logs.resolve(id + ".log"),
+                nodes.add(NodeProcess.start(id, program.bin(), program.args(), network, logs.resolve(id + ".log"),
                         logStderr ? log : null));
             } catch (IOException e) {
                 runProblems.add("node " + id + " could not be started: " + e.getMessage());
@@ -245,7 +272,7 @@ public final class Runner {
         /** Adds {@code op} to the history, retiring this process if its outcome is unknown. */
         private void record(Op op) {
             if (op.type() == Op.Type.INFO) {
-                process += options.concurrency();
+                process += load.concurrency();
             }
             history.add(op);
             guarded(() -> {
@@ -277,17 +304,19 @@ public final class Runner {
     }
 
     private void mainPhase() {
-        for (int i = 0; i < options.concurrency(); i++) {
+        for (int i = 0; i < load.concurrency(); i++) {
             workers.add(new Worker(i));
         }
         start = System.nanoTime();
-        long end = start + (long) (options.timeLimit() * 1e9);
+        long end = start + (long) (load.timeLimit() * 1e9);
         log.printf("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s%n", options.workload(),
-                options.timeLimit(), options.rate(), options.concurrency(), options.partition() ? ", partitions" : "");
-        Schedule schedule = new Schedule(options.rate(), options.concurrency(), opsRandom);
-        Thread nemesis = options.partition()
-                ? Thread.ofVirtual().name("nemesis").start(() -> nemesis(end, schedule)) : null;
-        if (options.rate() > 0) {
+                load.timeLimit(), load.rate(), load.concurrency(), options.faults().partition() ? ", partitions" : "");
+        Schedule schedule = new Schedule(load.rate(), load.concurrency(), opsRandom);
+        nemesis = options.faults().partition()
+                ? new PartitionNemesis(network, nodeIds, options.faults().nemesisInterval(), nemesisRandom, start) : null;
+        Thread nemesisThread = nemesis == null ? null
+                : Thread.ofVirtual().name("nemesis").start(() -> nemesis.run(end, schedule::nemesisInvoked));
+        if (load.rate() > 0) {
             Schedule.Invocation invocation;
             while ((invocation = nextInvocation(schedule, end)) != null) {
                 int thread = invocation.thread();
@@ -305,8 +334,8 @@ public final class Runner {
         } else {
             sleepNanos(end - System.nanoTime());
         }
-        if (nemesis != null) {
-            join(nemesis);
+        if (nemesisThread != null) {
+            join(nemesisThread);
         }
         // Like Jepsen's phases: operations in flight finish (or time out) first.
         schedule.awaitAllFree(System.nanoTime() + REQUEST_TIMEOUT.toNanos() * 2);
@@ -339,39 +368,6 @@ public final class Runner {
             }));
         }
         threads.forEach(Runner::join);
-    }
-
-    /**
-     * Jepsen's partition package: start at once, then flip every 0..2×interval seconds;
-     * each flip is an invocation of the nemesis's thread in the schedule's rotation.
-     */
-    private void nemesis(long end, Schedule schedule) {
-        long gap = (long) (options.nemesisInterval() * 2e9);
-        long next = start;
-        boolean cut = false;
-        while (true) {
-            long now = System.nanoTime();
-            if (next > now) {
-                if (next >= end) {
-                    return;
-                }
-                sleepNanos(next - now);
-                continue;
-            }
-            if (!cut) {
-                String shape = Nemesis.SHAPES.get(nemesisRandom.nextInt(Nemesis.SHAPES.size()));
-                Map<String, Set<String>> grudge = Nemesis.grudge(shape, nodeIds, nemesisRandom);
-                network.partition(grudge);
-                nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "start-partition", shape,
-                        Nemesis.nonEmpty(grudge)));
-            } else {
-                network.heal();
-                nemesisEvents.add(new Results.NemesisEvent(elapsedNanos(), "stop-partition", null, Map.of()));
-            }
-            schedule.nemesisInvoked();
-            cut = !cut;
-            next = Math.max(next, System.nanoTime()) + (long) (nemesisRandom.nextDouble() * gap);
-        }
     }
 
     private Verdict judge(List<Op> ops) {

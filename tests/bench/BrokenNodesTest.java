@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Op;
-import bench.Results;
-import bench.Verdict;
+import bench.Options;
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import tests.support.Histories;
+import tests.support.ShortRuns;
 
 /**
  * Every checker against a node that is broken on purpose (tests/broken/): each run must
@@ -18,10 +21,10 @@ import tests.support.Histories;
  */
 class BrokenNodesTest {
 
-    static Results rejected(BenchRun run) throws Exception {
-        Results r = run.run();
+    static Results rejected(String workload, String script, String... flags) throws Exception {
+        Results r = ShortRuns.run(workload, script, flags);
         assertTrue(r.problems().isEmpty(), "the nodes ran cleanly: " + r.problems());
-        assertEquals(Verdict.Validity.INVALID, r.verdict().validity(), "the checker must reject " + run.script);
+        assertEquals(Verdict.Validity.INVALID, r.verdict().validity(), "the checker must reject " + script);
         assertEquals(1, r.exitCode());
         assertTrue(Files.exists(r.options().runDir().resolve("results.json")));
         return r;
@@ -29,53 +32,47 @@ class BrokenNodesTest {
 
     @Test
     void echoThatAltersThePayload() throws Exception {
-        Results r = rejected(new BenchRun("echo", "tests/broken/echo-alters.java"));
+        Results r = rejected("echo", "tests/broken/echo-alters.java");
         assertTrue(r.verdict().findings().getFirst().contains("!\""), r.verdict().findings().getFirst());
     }
 
     @Test
     void idsThatRepeat() throws Exception {
-        Results r = rejected(new BenchRun("unique-ids", "tests/broken/ids-repeat.java"));
+        Results r = rejected("unique-ids", "tests/broken/ids-repeat.java");
         assertTrue(r.verdict().details().get("duplicated-count").asInt() > 0);
     }
 
     @Test
     void broadcastThatNeverGossips() throws Exception {
-        Results r = rejected(new BenchRun("broadcast", "tests/broken/broadcast-no-gossip.java"));
+        Results r = rejected("broadcast", "tests/broken/broadcast-no-gossip.java");
         assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
     }
 
     @Test
     void broadcastThatDropsValuesUnderPartition() throws Exception {
-        var run = new BenchRun("broadcast", "tests/broken/broadcast-drops-under-partition.java");
-        run.nodeCount = 5;
-        run.partition = true;
-        Results r = rejected(run);
+        Results r = rejected("broadcast", "tests/broken/broadcast-drops-under-partition.java", "--node-count", "5",
+                "--nemesis", "partition");
         assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
         assertTrue(!r.nemesis().isEmpty());
 
-        var calm = new BenchRun("broadcast", "tests/broken/broadcast-drops-under-partition.java");
-        calm.nodeCount = 5;
-        assertEquals(Verdict.Validity.VALID, calm.run().validity(), "without partitions the same node is correct");
+        var calm = ShortRuns.run("broadcast", "tests/broken/broadcast-drops-under-partition.java", "--node-count", "5");
+        assertEquals(Verdict.Validity.VALID, calm.validity(), "without partitions the same node is correct");
     }
 
     @Test
     void counterThatLosesAdds() throws Exception {
-        rejected(new BenchRun("g-counter", "tests/broken/counter-loses-adds.java"));
+        rejected("g-counter", "tests/broken/counter-loses-adds.java");
     }
 
     @Test
     void counterThatKeepsReadingAStaleValue() throws Exception {
-        rejected(new BenchRun("g-counter", "tests/broken/counter-stale-read.java"));
+        rejected("g-counter", "tests/broken/counter-stale-read.java");
     }
 
     @Test
     void aTimeoutRetiresTheProcessAndALateReplyToItsClosedClientEndsTheNodesOutput() throws Exception {
-        var run = new BenchRun("echo", "tests/broken/echo-late.java");
-        run.nodeCount = 1;
-        run.timeLimit = 8;
-        run.rate = 2;
-        Results r = run.run();
+        Results r = ShortRuns.run("echo", "tests/broken/echo-late.java", "--node-count", "1", "--time-limit", "8",
+                "--rate", "2");
         assertEquals(Verdict.Validity.INVALID, r.validity());
         Op first = r.verdict() == null ? null : firstOp(r);
         assertEquals(Op.Type.INFO, first.type(), "a timeout is an unknown outcome");
@@ -98,11 +95,9 @@ class BrokenNodesTest {
         Path script = Files.createTempFile("garbage", ".sh");
         Files.writeString(script, "#!/bin/sh\necho 'starting up' >&2\necho 'hello, world'\nsleep 30\n");
         script.toFile().setExecutable(true);
-        var options = new bench.Options("echo", script.toRealPath(), java.util.List.of(), 1, 1, 5, 0,
-                bench.Options.LatencyDist.CONSTANT, "grid", false, 10, 1, null, 0, 1,
-                Files.createTempDirectory("bench-test").resolve("run"), java.util.List.of(), 4, 16, null);
-        Results r = bench.Runner.run(options, bench.Workloads.create(options), System.err);
-        r.write();
+        Results r = TestCommand.run("-w", "echo", "--bin", script.toString(), "--node-count", "1", "--time-limit", "1",
+                "--quiet-period", "0", "--seed", "1", "--store", Files.createTempDirectory("bench-test").toString());
+        Options options = r.options();
         assertEquals(Verdict.Validity.INVALID, r.validity());
         String problems = String.join("\n", r.problems());
         assertTrue(problems.contains("node n0 printed a line that is not a valid message"), problems);

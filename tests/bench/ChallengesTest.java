@@ -1,21 +1,22 @@
 package tests.bench;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Challenges;
 import bench.Json;
-import bench.Network;
 import bench.Options;
-import bench.Results;
-import bench.TestCommand;
-import bench.Verdict;
+import bench.cli.Challenges;
+import bench.cli.TestCommand;
+import bench.net.Network;
+import bench.report.Results;
+import bench.report.Verdict;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Presets: the official flags, overridable, and each part's criteria judged on results. */
@@ -31,21 +32,26 @@ class ChallengesTest {
     }
 
     @Test
-    void presetFlagsComeFirstSoExplicitFlagsWinAndTheSolutionIsTheDefaultBin() {
-        String[] expanded = Challenges.expand(new String[] {"test", "--challenge", "3d", "--nemesis", "partition",
-                "--time-limit", "5"});
-        List<String> args = List.of(expanded);
-        assertEquals(List.of("test", "-w", "broadcast"), args.subList(0, 3));
-        assertTrue(args.indexOf("--time-limit") < args.lastIndexOf("--time-limit"), "ours after the preset's: " + args);
-        assertEquals("5", args.get(args.lastIndexOf("--time-limit") + 1));
-        assertEquals("broadcast", args.get(args.indexOf("./maelstrom.sh") + 1));
-        assertTrue(args.containsAll(List.of("--node-count", "25", "--rate", "100", "--latency", "100")));
+    void presetFlagsAreDefaultsSoExplicitFlagsWinAndTheSolutionIsTheDefaultBin() throws Exception {
+        Options options = TestCommand.parse("--challenge", "3d", "--nemesis", "partition", "--time-limit", "5");
+        assertEquals("broadcast", options.workload());
+        assertEquals(5, options.load().timeLimit(), "ours over the preset's");
+        assertEquals(Path.of("maelstrom.sh").toRealPath(), options.program().bin());
+        assertEquals(List.of("broadcast"), options.program().args());
+        assertEquals(List.of(25, 100.0, 100L), List.of(options.cluster().nodeCount(), options.load().rate(),
+                options.cluster().latencyMillis()));
+        assertTrue(options.faults().partition());
 
-        List<String> own = List.of(Challenges.expand(new String[] {"test", "--challenge", "1", "--bin", "./x.sh"}));
-        assertFalse(own.contains("./maelstrom.sh"), "an explicit --bin replaces the default");
+        assertEquals(List.of("broadcast", "hub-batch=1000"),
+                TestCommand.parse("--challenge", "3e", "hub-batch=1000").program().args(), "node words follow the script");
 
-        String[] plain = {"test", "-w", "echo", "--bin", "x"};
-        assertArrayEquals(plain, Challenges.expand(plain));
+        Options own = TestCommand.parse("--challenge", "1", "--bin", "/bin/true");
+        assertEquals(List.of(), own.program().args(), "an explicit --bin replaces the default");
+        assertEquals(1, own.cluster().nodeCount());
+
+        Options plain = TestCommand.parse("-w", "echo", "--bin", "/bin/true");
+        assertEquals(5, plain.cluster().nodeCount(), "Maelstrom's default without a preset");
+        assertEquals(List.of(), plain.program().args());
     }
 
     @Test
@@ -56,15 +62,19 @@ class ChallengesTest {
         assertThrows(IllegalArgumentException.class, () -> TestCommand.run("--challenge", "1", "--rate", "-1"));
     }
 
+    /** 3d's flags, for a node program that does nothing. */
+    static final String[] THREE_D = {"-w", "broadcast", "--bin", "/bin/true", "--node-count", "25", "--time-limit", "20",
+            "--rate", "100", "--latency", "100", "--seed", "1"};
+
     static Results results(Verdict.Validity validity, long servers, long ops, long median, long max) {
-        var options = new Options("broadcast", Path.of("/bin/true"), List.of(), 25, 20, 100, 100,
-                Options.LatencyDist.CONSTANT, "grid", false, 10, 25, null, 10, 1, Path.of("/tmp"), List.of(), 4, 16, null);
+        var options = TestCommand.parse(THREE_D);
         var details = Json.object();
         details.putObject("stable-latencies").put("0.5", median).put("1", max);
         var net = new Network.Stats(new Network.Counts(servers + 2 * ops, 0, servers + 2 * ops),
                 new Network.Counts(2 * ops, 0, 2 * ops), new Network.Counts(servers, 0, servers));
-        return new Results(options, validity, new Verdict(validity, details, List.of()), ops, ops, 0, 0, 1, true, net,
-                List.of(), List.of(), 1, servers, 0, 10, Map.of());
+        return new Results(options, validity, new Verdict(validity, details, List.of()),
+                new Results.Ops(ops, ops, 0, 0, 1, true), net, Map.of(), List.of(), List.of(),
+                new Results.Cost(1, servers, 0, 10));
     }
 
     @Test
@@ -85,8 +95,8 @@ class ChallengesTest {
     @Test
     void underPartitionsThePerformancePartsJudgeOnlyCorrectness() {
         var calm = results(Verdict.Validity.VALID, 100, 100, 100, 100).options();
-        var cut = new Options("broadcast", Path.of("/bin/true"), List.of(), 25, 20, 100, 100,
-                Options.LatencyDist.CONSTANT, "grid", true, 10, 25, null, 10, 1, Path.of("/tmp"), List.of(), 4, 16, null);
+        var cut = TestCommand.parse(Stream.concat(Arrays.stream(THREE_D), Stream.of("--nemesis", "partition"))
+                .toArray(String[]::new));
         assertEquals(4, Challenges.get("3d").judged(calm).size());
         assertEquals(List.of("checker valid"), Challenges.get("3d").judged(cut).stream().map(Challenges.Criterion::name).toList());
         assertEquals(1, Challenges.get("4").judged(cut).size(), "4's own flags have partitions: nothing to drop");

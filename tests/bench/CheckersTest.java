@@ -3,17 +3,17 @@ package tests.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.BroadcastWorkload;
-import bench.EchoWorkload;
-import bench.GCounterWorkload;
 import bench.Json;
 import bench.Op;
 import bench.Options;
-import bench.Services;
-import bench.UniqueIdsWorkload;
-import bench.Verdict;
+import bench.cli.TestCommand;
+import bench.report.Verdict;
+import bench.service.Services;
+import bench.workload.broadcast.BroadcastWorkload;
+import bench.workload.echo.EchoWorkload;
+import bench.workload.gcounter.GCounterWorkload;
+import bench.workload.uniqueids.UniqueIdsWorkload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /** Each checker on small hand-made histories: what it accepts and what it must reject. */
 class CheckersTest {
 
-    static final Options OPTIONS = new Options("broadcast", Path.of("/bin/true"), List.of(), 3, 1, 10, 0,
-            Options.LatencyDist.CONSTANT, "grid", false, 10, 3, null, 0, 1, Path.of("/tmp"), List.of(), 4, 16, null);
+    static final Options OPTIONS = TestCommand.parse("-w", "broadcast", "--bin", "/bin/true", "--node-count", "3",
+            "--time-limit", "1", "--rate", "10", "--quiet-period", "0", "--seed", "1");
 
     /** A history built op by op; times in milliseconds. */
     static final class History {

@@ -3,15 +3,15 @@ package tests.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.KafkaWorkload;
-import bench.Options;
-import bench.Results;
-import bench.Runner;
-import bench.Verdict;
-import bench.Workload;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import bench.Json;
+import bench.Op;
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
+import bench.workload.Workload;
+import bench.workload.kafka.KafkaWorkload;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -22,19 +22,23 @@ import tests.support.Histories;
 import tests.support.Nodes;
 
 /**
- * The kafka workload end to end: real node processes from tests/broken/, started by
- * maelstrom.sh, driven by the bench for a few seconds, with a client crash about every
- * half second. The simple log passes on one node, through the crashes; each broken node is
- * rejected with findings that name the operations.
+ * The kafka workload end to end: real node processes from tests/fixtures/ and
+ * tests/broken/, started by maelstrom.sh, driven by the bench for a few seconds, with a
+ * client crash about every half second. The simple log passes on one node, through the
+ * crashes; each broken node is rejected with findings that name the operations.
  */
 class KafkaBrokenNodesTest {
 
-    static final Path ROOT = Path.of("").toAbsolutePath();
     static final List<String> NODES = List.of("kafka-simple", "kafka-loses-send", "kafka-reorders-offsets");
 
     @BeforeAll
     static void prepare() throws Exception {
-        Nodes.prepare(NODES.stream().map(n -> "tests/broken/" + n + ".java").toArray(String[]::new));
+        Nodes.prepare(NODES.stream().map(KafkaBrokenNodesTest::script).toArray(String[]::new));
+    }
+
+    /** A node's script: the correct log among the fixtures, the broken ones in tests/broken. */
+    static String script(String node) {
+        return (node.equals("kafka-simple") ? "tests/fixtures/" : "tests/broken/") + node + ".java";
     }
 
     /** Runs a node script under the kafka workload: 5a's flags, shortened, with crashes 30 times as often. */
@@ -45,12 +49,9 @@ class KafkaBrokenNodesTest {
 
     /** As {@link #run(String, int)}, under {@code workload}. */
     static Results run(String script, int nodeCount, Workload workload) throws Exception {
-        var options = new Options("kafka", ROOT.resolve("maelstrom.sh").toRealPath(),
-                List.of("tests/broken/" + script + ".java"), nodeCount, 3, 300, 0, Options.LatencyDist.CONSTANT, "grid",
-                false, 10, 2 * nodeCount, null, 0.5, 1, ROOT.resolve("store/tests/" + script + "-" + System.nanoTime()),
-                List.of(), 4, 16, null);
-        Results results = Runner.run(options, workload, System.err);
-        results.write();
+        Results results = TestCommand.run(kafka -> workload, "-w", "kafka", "--bin", "maelstrom.sh",
+                "--node-count", Integer.toString(nodeCount), "--time-limit", "3", "--rate", "300", "--concurrency", "2n",
+                "--quiet-period", "0.5", "--seed", "1", "--store", "store/tests", "--", script(script));
         assertTrue(results.problems().isEmpty(), "node problems: " + results.problems());
         return results;
     }
@@ -63,7 +64,7 @@ class KafkaBrokenNodesTest {
     void simpleLogOnOneNodePasses() throws Exception {
         Results results = run("kafka-simple", 1);
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> results.verdict().findings().toString());
-        assertTrue(results.okCount() > 100, "ops ok: " + results.okCount());
+        assertTrue(results.ops().ok() > 100, "ops ok: " + results.ops().ok());
 
         // Each crash is indefinite and sends nothing; its thread goes on as a new process with
         // a new client. Every thread's final phase begins with one.
@@ -71,7 +72,7 @@ class KafkaBrokenNodesTest {
         List<JsonNode> crashes = history.stream().filter(op -> op.get("f").asText().equals("crash")).toList();
         assertTrue(crashes.stream().filter(op -> !op.get("final").asBoolean()).count() >= 2, "crashes: " + crashes);
         assertEquals(2, crashes.stream().filter(op -> op.get("final").asBoolean()).count(), "final crashes: " + crashes);
-        assertEquals(results.opCount() - crashes.size(), results.okCount(), "every other op ok");
+        assertEquals(results.ops().invoked() - crashes.size(), results.ops().ok(), "every other op ok");
         for (JsonNode crash : crashes) {
             assertEquals("info", crash.get("type").asText());
             assertTrue(crash.get("reply").isNull());
@@ -122,7 +123,7 @@ class KafkaBrokenNodesTest {
 
             @Override
             public ObjectNode next(int process, Random random) {
-                return crashed.add(process) && process < 4 ? bench.Json.body(Workload.CRASH) : kafka.next(process, random);
+                return crashed.add(process) && process < 4 ? Json.body(Workload.CRASH) : kafka.next(process, random);
             }
 
             @Override
@@ -136,12 +137,12 @@ class KafkaBrokenNodesTest {
             }
 
             @Override
-            public void completed(bench.Op op) {
+            public void completed(Op op) {
                 kafka.completed(op);
             }
 
             @Override
-            public Verdict check(List<bench.Op> history) {
+            public Verdict check(List<Op> history) {
                 return kafka.check(history);
             }
         });

@@ -3,9 +3,9 @@ package tests.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.KafkaWorkload;
 import bench.Op;
-import bench.Verdict;
+import bench.report.Verdict;
+import bench.workload.kafka.KafkaWorkload;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

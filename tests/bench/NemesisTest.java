@@ -3,9 +3,9 @@ package tests.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Nemesis;
 import bench.Options;
-import bench.Topology;
+import bench.nemesis.Nemesis;
+import bench.workload.broadcast.Topology;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

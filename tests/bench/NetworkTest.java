@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Client;
 import bench.Json;
-import bench.Network;
-import bench.NodeProcess;
 import bench.Options;
+import bench.net.Client;
+import bench.net.Network;
+import bench.net.NodeProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bench.Json;
 import bench.Op;
 import bench.Runner;
-import bench.Services;
+import bench.service.Services;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
 import java.util.Random;

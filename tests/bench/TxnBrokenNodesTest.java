@@ -3,31 +3,33 @@ package tests.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Options;
-import bench.Results;
-import bench.Runner;
-import bench.TxnWorkload;
-import bench.Verdict;
-import java.nio.file.Path;
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tests.support.Nodes;
 
 /**
- * The txn-rw-register workload end to end: real node processes from tests/broken/,
- * started by maelstrom.sh, driven by the bench for a few seconds. The simple store passes
+ * The txn-rw-register workload end to end: real node processes from tests/fixtures/ and
+ * tests/broken/, started by maelstrom.sh, driven by the bench for a few seconds. The simple store passes
  * read committed with total availability; each broken node is rejected with its anomaly,
  * naming the transactions in it.
  */
 class TxnBrokenNodesTest {
 
-    static final Path ROOT = Path.of("").toAbsolutePath();
     static final List<String> NODES = List.of("txn-simple", "txn-g1a", "txn-g1b", "txn-g1c", "txn-g0");
 
     @BeforeAll
     static void prepare() throws Exception {
-        Nodes.prepare(NODES.stream().map(n -> "tests/broken/" + n + ".java").toArray(String[]::new));
+        Nodes.prepare(NODES.stream().map(TxnBrokenNodesTest::script).toArray(String[]::new));
+    }
+
+    /** A node's script: the correct store among the fixtures, the broken ones in tests/broken. */
+    static String script(String node) {
+        return (node.equals("txn-simple") ? "tests/fixtures/" : "tests/broken/") + node + ".java";
     }
 
     /** Runs a node script on one node for 3 s with 4 clients, checked for {@code model}. */
@@ -38,12 +40,17 @@ class TxnBrokenNodesTest {
     /** Runs a node script on one node, checked for {@code model}; {@code keyCount} null for the default. */
     static Results run(String script, String model, String availability, double seconds, int concurrency,
                        Integer keyCount) throws Exception {
-        var options = new Options("txn-rw-register", ROOT.resolve("maelstrom.sh").toRealPath(),
-                List.of("tests/broken/" + script + ".java"), 1, seconds, 500, 0, Options.LatencyDist.CONSTANT, "grid",
-                false, 10, concurrency, availability, 0, 1, ROOT.resolve("store/tests/" + script + "-" + System.nanoTime()),
-                List.of(model), 4, 16, keyCount);
-        Results results = Runner.run(options, new TxnWorkload(4, keyCount, 16, List.of(model)), System.err);
-        results.write();
+        var words = new ArrayList<>(List.of("-w", "txn-rw-register", "--bin", "maelstrom.sh", "--node-count", "1",
+                "--time-limit", Double.toString(seconds), "--rate", "500", "--concurrency", Integer.toString(concurrency),
+                "--quiet-period", "0", "--seed", "1", "--consistency-models", model, "--store", "store/tests"));
+        if (availability != null) {
+            words.addAll(List.of("--availability", availability));
+        }
+        if (keyCount != null) {
+            words.addAll(List.of("--key-count", keyCount.toString()));
+        }
+        words.addAll(List.of("--", script(script)));
+        Results results = TestCommand.run(words.toArray(String[]::new));
         assertTrue(results.problems().isEmpty(), "node problems: " + results.problems());
         return results;
     }
@@ -61,8 +68,8 @@ class TxnBrokenNodesTest {
         Results results = run("txn-simple", "read-committed", "total");
         assertEquals(Verdict.Validity.VALID, results.validity(),
                 () -> results.verdict().findings() + " " + results.problems());
-        assertEquals(results.opCount(), results.okCount());
-        assertTrue(results.okCount() > 100, "ops ok: " + results.okCount());
+        assertEquals(results.ops().invoked(), results.ops().ok());
+        assertTrue(results.ops().ok() > 100, "ops ok: " + results.ops().ok());
     }
 
     @Test

@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//SOURCES ../../lib/*.java kafka-log.java
+//SOURCES ../../lib/*.java ../fixtures/kafka-log.java
 //DESCRIPTION A deliberately broken kafka node: gives each key's messages decreasing offsets.
 
 /**

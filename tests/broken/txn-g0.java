@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//SOURCES ../../lib/*.java txn-store.java
+//SOURCES ../../lib/*.java ../fixtures/txn-store.java
 //DESCRIPTION A deliberately broken txn node: pairs up transactions so that each overwrites a value the other wrote (G0).
 
 import com.fasterxml.jackson.databind.JsonNode;

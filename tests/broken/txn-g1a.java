@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//SOURCES ../../lib/*.java txn-store.java
+//SOURCES ../../lib/*.java ../fixtures/txn-store.java
 //DESCRIPTION A deliberately broken txn node: aborts every third writing transaction without undoing its writes (G1a).
 
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//SOURCES ../../lib/*.java txn-store.java
+//SOURCES ../../lib/*.java ../fixtures/txn-store.java
 //DESCRIPTION A deliberately broken txn node: publishes writes one by one and lingers after one that the transaction overwrites later (G1b).
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//SOURCES ../../lib/*.java txn-store.java
+//SOURCES ../../lib/*.java ../fixtures/txn-store.java
 //DESCRIPTION A deliberately broken txn node: publishes a transaction's writes, waits, then reads (G1c).
 
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Op;
-import bench.Results;
-import bench.TestCommand;
-import bench.Verdict;
-import bench.Workload;
+import bench.cli.Challenges;
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
+import bench.workload.Workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

@@ -3,9 +3,9 @@ package tests.challenges;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Results;
-import bench.TestCommand;
-import bench.Verdict;
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,8 +33,8 @@ class GCounterTest {
     void part4FinalReadsSeeTheTotalThroughPartitions(long seed) throws Exception {
         Results results = TestCommand.run("--challenge", "4", "--time-limit", "5", "--nemesis-interval", "1",
                 "--quiet-period", "1", "--seed", Long.toString(seed), "--store", "store/tests");
-        System.out.printf("4, seed %d: %d ok of %d, servers msgs-per-op %.3f, %s%n", seed, results.okCount(),
-                results.opCount(), results.serversMsgsPerOp(), results.verdict() == null ? "no verdict"
+        System.out.printf("4, seed %d: %d ok of %d, servers msgs-per-op %.3f, %s%n", seed, results.ops().ok(),
+                results.ops().invoked(), results.serversMsgsPerOp(), results.verdict() == null ? "no verdict"
                         : results.verdict().details().get("final-reads"));
 
         Verdict verdict = results.verdict();

@@ -3,9 +3,10 @@ package tests.challenges;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import bench.Results;
-import bench.TestCommand;
-import bench.Verdict;
+import bench.cli.Challenges;
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +58,8 @@ class KafkaTest {
     /** Every operation ended ok but the workload's own client crashes, which every thread makes at least once. */
     static void assertEveryRequestAnsweredOk(Results results) throws IOException {
         long crashes = Histories.of(results, "crash").size();
-        assertTrue(crashes >= results.options().concurrency(), "crashes: " + crashes);
-        assertEquals(results.opCount() - crashes, results.okCount(), "every request answered ok");
+        assertTrue(crashes >= results.options().load().concurrency(), "crashes: " + crashes);
+        assertEquals(results.ops().invoked() - crashes, results.ops().ok(), "every request answered ok");
     }
 
     /** Runs a part's preset for 6 s, partitions (if any) every second; the run must be valid, without warnings. */
@@ -67,8 +68,8 @@ class KafkaTest {
                 "--quiet-period", "1", "--seed", Long.toString(seed), "--store", "store/tests"));
         args.addAll(List.of(flags));
         Results results = TestCommand.run(args.toArray(String[]::new));
-        System.out.printf("%s: %d ok of %d, servers msgs-per-op %.3f%n", part, results.okCount(), results.opCount(),
-                results.serversMsgsPerOp());
+        System.out.printf("%s: %d ok of %d, servers msgs-per-op %.3f%n", part, results.ops().ok(),
+                results.ops().invoked(), results.serversMsgsPerOp());
 
         Verdict verdict = results.verdict();
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> "findings " + (verdict == null ? "none"

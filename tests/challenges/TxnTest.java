@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Op;
-import bench.Results;
-import bench.TestCommand;
-import bench.Verdict;
-import bench.Workload;
+import bench.cli.Challenges;
+import bench.cli.TestCommand;
+import bench.report.Results;
+import bench.report.Verdict;
+import bench.workload.Workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -71,16 +72,16 @@ class TxnTest {
                 "--time-limit", "6", "--nemesis-interval", "1", "--quiet-period", "2", "--seed", "1",
                 "--store", "store/tests");
         System.out.printf("%s seed %d: %d ok of %d, servers msgs-per-op %.3f, latency ms %s%n", part,
-                results.options().seed(), results.okCount(), results.opCount(), results.serversMsgsPerOp(),
+                results.options().seed(), results.ops().ok(), results.ops().invoked(), results.serversMsgsPerOp(),
                 observed.get().latencyQuantiles());
 
         Verdict verdict = results.verdict();
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> "findings " + (verdict == null ? "none"
                 : verdict.findings()) + ", problems " + results.problems() + ", see " + results.options().runDir());
-        assertEquals(results.opCount(), results.okCount(), "total availability: every transaction answered ok");
+        assertEquals(results.ops().invoked(), results.ops().ok(), "total availability: every transaction answered ok");
         assertTrue(results.serversMsgsPerOp() < MAX_SERVERS_MSGS_PER_OP,
                 "replication is batched: servers msgs-per-op " + results.serversMsgsPerOp());
-        observed.get().assertReplicasAgree(results.options().nodeCount());
+        observed.get().assertReplicasAgree(results.options().cluster().nodeCount());
     }
 
     /**

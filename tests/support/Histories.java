@@ -1,7 +1,7 @@
 package tests.support;
 
 import bench.Json;
-import bench.Results;
+import bench.report.Results;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
