@@ -247,9 +247,9 @@ ensure_compiled() {
     exec 9>&-
     return 0
   fi
+  detach --build "$name"   # inherits fd 9, and the lock with it, until its compile is done
   log "building $script (log: $dir/build.log); it goes on if this node is killed," \
     "and the next start uses it: run the test again, or wait with ./maelstrom.sh --prepare $name"
-  detach --build "$name"   # inherits fd 9, and the lock with it, until its compile is done
   exec 9>&-
   exec 9>"$dir/.lock"
   flock 9
