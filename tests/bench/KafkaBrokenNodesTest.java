@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tests.support.ForwardingWorkload;
 import tests.support.Histories;
 import tests.support.Nodes;
 
@@ -118,32 +119,12 @@ class KafkaBrokenNodesTest {
         // of the final one: Jepsen opens a client for each new process before it invokes
         // anything, a crash included, so no two crashes share a client.
         var kafka = new KafkaWorkload(null, 16, 2, Duration.ZERO, Duration.ofSeconds(2));
-        Results results = run("kafka-simple", 1, new Workload() {
+        Results results = run("kafka-simple", 1, new ForwardingWorkload(kafka) {
             final HashSet<Integer> crashed = new HashSet<>();
 
             @Override
             public ObjectNode next(int process, Random random) {
                 return crashed.add(process) && process < 4 ? Json.body(Workload.CRASH) : kafka.next(process, random);
-            }
-
-            @Override
-            public boolean hasFinalPhase() {
-                return kafka.hasFinalPhase();
-            }
-
-            @Override
-            public ObjectNode nextFinal(int process, Random random) {
-                return kafka.nextFinal(process, random);
-            }
-
-            @Override
-            public void completed(Op op) {
-                kafka.completed(op);
-            }
-
-            @Override
-            public Verdict check(List<Op> history) {
-                return kafka.check(history);
             }
         });
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> results.verdict().findings().toString());

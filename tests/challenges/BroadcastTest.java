@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tests.support.ForwardingWorkload;
 import tests.support.Nodes;
 
 /**
@@ -91,40 +92,24 @@ class BroadcastTest {
     }
 
     /** The broadcast workload, with every read checked for duplicates and for values no client broadcast. */
-    static final class Observed implements Workload {
-        private final Workload workload;
+    static final class Observed extends ForwardingWorkload {
         private final Set<Long> broadcast = new HashSet<>();
         final List<String> badReads = new ArrayList<>();
 
         Observed(Workload workload) {
-            this.workload = workload;
-        }
-
-        @Override
-        public ObjectNode setup(String node, List<String> nodes) {
-            return workload.setup(node, nodes);
+            super(workload);
         }
 
         @Override
         public ObjectNode next(int process, Random random) {
-            ObjectNode body = workload.next(process, random);
+            ObjectNode body = delegate.next(process, random);
             if (body != null && body.has("message")) broadcast.add(body.get("message").asLong());
             return body;
         }
 
         @Override
-        public boolean hasFinalPhase() {
-            return workload.hasFinalPhase();
-        }
-
-        @Override
-        public ObjectNode nextFinal(int process, Random random) {
-            return workload.nextFinal(process, random);
-        }
-
-        @Override
         public void completed(Op op) {
-            workload.completed(op);
+            delegate.completed(op);
             if (!op.ok() || !op.f().equals("read")) return;
             Set<Long> seen = new HashSet<>();
             for (JsonNode value : op.reply().get("messages")) {
@@ -133,11 +118,6 @@ class BroadcastTest {
                     badReads.add(op.node() + " read " + value + (known ? " twice" : ", never broadcast"));
                 }
             }
-        }
-
-        @Override
-        public Verdict check(List<Op> history) {
-            return workload.check(history);
         }
     }
 }

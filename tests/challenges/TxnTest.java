@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tests.support.ForwardingWorkload;
 import tests.support.Nodes;
 
 /**
@@ -88,20 +89,14 @@ class TxnTest {
      * The txn-rw-register workload, watched: the latency of every ok transaction, the keys
      * written, and a final phase in which each client reads every written key once.
      */
-    static final class Observed implements Workload {
-        private final Workload txns;
+    static final class Observed extends ForwardingWorkload {
         private final List<Long> latencyNanos = new ArrayList<>();
         private final Map<Long, Set<Long>> written = new TreeMap<>();
         private final Set<Integer> finalAsked = new HashSet<>();
         private final Map<String, Map<Long, Long>> finalReads = new TreeMap<>();
 
         Observed(Workload txns) {
-            this.txns = txns;
-        }
-
-        @Override
-        public ObjectNode next(int process, Random random) {
-            return txns.next(process, random);
+            super(txns);
         }
 
         @Override
@@ -135,11 +130,6 @@ class TxnTest {
                     written.computeIfAbsent(mop.get(1).asLong(), k -> new HashSet<>()).add(mop.get(2).asLong());
                 }
             }
-        }
-
-        @Override
-        public Verdict check(List<Op> history) {
-            return txns.check(history);
         }
 
         /** Every node read every written key, saw one of the values written to it, and all nodes saw the same. */
