@@ -23,6 +23,7 @@ shift
 # rest are the harness's flags.
 flags=() node_options=()
 for word in "$@"; do
+  # The same rule as lib/Cli.java's maelstromForm.
   if [[ $word =~ ^[A-Za-z][A-Za-z0-9-]*= ]]; then node_options+=("$word"); else flags+=("$word"); fi
 done
 

@@ -53,15 +53,22 @@ public final class Cli {
         }
     }
 
-    /** Whether {@code word} is an option in the form Maelstrom's command line lets through: name=value. */
+    /**
+     * Whether {@code word} is an option in the form Maelstrom's command line lets through,
+     * name=value with an ASCII name: the rule run.sh applies to split its words.
+     */
     private static boolean maelstromForm(String word) {
         int equals = word.indexOf('=');
-        if (equals <= 0 || !Character.isLetter(word.charAt(0))) return false;
+        if (equals <= 0 || !asciiLetter(word.charAt(0))) return false;
         for (int i = 1; i < equals; i++) {
             char c = word.charAt(i);
-            if (c != '-' && !Character.isLetterOrDigit(c)) return false;
+            if (c != '-' && !asciiLetter(c) && (c < '0' || c > '9')) return false;
         }
         return true;
+    }
+
+    private static boolean asciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     /** The script's first own option as name=value with its default; none when it has none. */
