@@ -20,11 +20,11 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import lib.RpcError;
 
 /**
  * Runs one test the way Maelstrom does: start every node at once, init them, let the
@@ -38,8 +38,6 @@ public final class Runner {
     static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
     /** Maelstrom's client request timeout. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
-    /** Error codes Maelstrom treats as definite: the operation certainly did not happen. */
-    static final Set<Integer> DEFINITE = Set.of(1, 10, 11, 12, 14, 20, 21, 22, 30);
 
     private final Options options;
     private final Options.Program program;
@@ -297,7 +295,7 @@ public final class Runner {
             return Op.Type.OK;
         }
         if (type.equals("error")) {
-            boolean definite = reply.path("code").canConvertToInt() && DEFINITE.contains(reply.path("code").intValue());
+            boolean definite = reply.path("code").canConvertToInt() && RpcError.definite(reply.path("code").intValue());
             return definite || idempotent ? Op.Type.FAIL : Op.Type.INFO;
         }
         return Op.Type.INFO;

@@ -69,6 +69,14 @@ public final class RpcError extends RuntimeException {
      * definite. Timeout, crash and codes Maelstrom does not define are not.
      */
     public boolean definite() {
+        return definite(code);
+    }
+
+    /**
+     * Whether an error with this {@code code} says the operation certainly did not
+     * happen, as Maelstrom's clients judge it; the bench classifies replies by it too.
+     */
+    public static boolean definite(int code) {
         return DEFINITE.contains(code);
     }
 

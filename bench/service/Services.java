@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import lib.RpcError;
 
 /**
  * Maelstrom's built-in services: {@code lin-kv}, {@code seq-kv}, {@code lww-kv} and
@@ -26,10 +27,6 @@ public final class Services {
         /** The reply body without in_reply_to, or null when Maelstrom would not answer. */
         ObjectNode handle(String src, ObjectNode body);
     }
-
-    /** Maelstrom's error codes that the services return. */
-    static final int KEY_DOES_NOT_EXIST = 20;
-    static final int PRECONDITION_FAILED = 22;
 
     /** Puts the four services on the network, under their Maelstrom names. */
     public static void start(Network network, Random random) {
@@ -92,7 +89,7 @@ public final class Services {
         switch (Json.type(body)) {
             case "read" -> {
                 return new Step(current == null
-                        ? error(KEY_DOES_NOT_EXIST, "key does not exist")
+                        ? error(RpcError.KEY_DOES_NOT_EXIST, "key does not exist")
                         : Json.body("read_ok").set("value", current), null, null);
             }
             case "write" -> {
@@ -104,11 +101,11 @@ public final class Services {
                 if (current == null) {
                     return createAllowed && truthy(body.get("create_if_not_exists"))
                             ? store(Json.body("cas_ok"), key, null, to)
-                            : new Step(error(KEY_DOES_NOT_EXIST, "key does not exist"), null, null);
+                            : new Step(error(RpcError.KEY_DOES_NOT_EXIST, "key does not exist"), null, null);
                 }
                 JsonNode from = field(body, "from");
                 if (!from.equals(current)) {
-                    return new Step(error(PRECONDITION_FAILED,
+                    return new Step(error(RpcError.PRECONDITION_FAILED,
                             "current value " + current + " is not " + from), null, null);
                 }
                 return store(Json.body("cas_ok"), key, current, to);
