@@ -12,10 +12,15 @@ import bench.cli.TestCommand;
 import bench.net.Network;
 import bench.report.Results;
 import bench.report.Verdict;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -107,5 +112,35 @@ class ChallengesTest {
         for (String part : List.of("1", "2", "3a", "3b", "3c", "3d", "3e", "4")) {
             assertTrue(Challenges.parts().contains(part), part);
         }
+    }
+
+    /**
+     * The README's table of parts states each part's official command, which the presets
+     * own: a row per preset, and its flags are the preset's (in any order).
+     */
+    @Test
+    void theReadmeTableOfPartsStatesEachPresetsFlags() throws Exception {
+        Pattern row = Pattern.compile("^\\| (\\S+)[^|]* \\| `[^`]+` \\| `(-w [^`]+)` \\|$", Pattern.MULTILINE);
+        Matcher m = row.matcher(Files.readString(Path.of("README.md")));
+        Map<String, Map<String, String>> documented = new TreeMap<>();
+        while (m.find()) {
+            documented.put(m.group(1), flagValues(List.of(m.group(2).split(" "))));
+        }
+        for (String part : Challenges.parts()) {
+            Challenges.Challenge c = Challenges.require(part);
+            List<String> official = Stream.concat(Stream.of("-w", c.workload()), c.flags().stream()).toList();
+            assertEquals(flagValues(official), documented.get(part), "README row of part " + part);
+        }
+        assertEquals(new TreeSet<>(Challenges.parts()), documented.keySet(), "a README row for every preset and no other");
+    }
+
+    private static Map<String, String> flagValues(List<String> words) {
+        Map<String, String> flags = new TreeMap<>();
+        for (int i = 0; i + 1 < words.size(); i += 2) {
+            assertTrue(words.get(i).startsWith("-"), "a flag and its value, in pairs: " + words);
+            flags.put(words.get(i), words.get(i + 1));
+        }
+        assertEquals(0, words.size() % 2, "every flag has a value: " + words);
+        return flags;
     }
 }
