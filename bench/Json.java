@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** The bench's one JSON mapper and a few helpers for message bodies. */
 public final class Json {
@@ -36,6 +37,13 @@ public final class Json {
     /** A new body {"type": type}. */
     public static ObjectNode body(String type) {
         return object().put("type", type);
+    }
+
+    /** The body of Maelstrom's init for node {@code nodeId} of the cluster {@code nodeIds}. */
+    public static ObjectNode init(String nodeId, List<String> nodeIds) {
+        ObjectNode body = body("init").put("node_id", nodeId);
+        nodeIds.forEach(body.putArray("node_ids")::add);
+        return body;
     }
 
     /**

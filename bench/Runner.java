@@ -185,8 +185,7 @@ public final class Runner {
             NodeProcess node = nodes.get(i);
             Client client = clients.get(i);
             threads.add(Thread.ofVirtual().start(() -> {
-                ObjectNode body = Json.body("init").put("node_id", node.id());
-                nodeIds.forEach(body.putArray("node_ids")::add);
+                ObjectNode body = Json.init(node.id(), nodeIds);
                 // A node that exits will never answer: no need to wait out the deadline.
                 node.exited().thenRun(client::abandon);
                 ObjectNode reply = call(client, node.id(), body, INIT_TIMEOUT);

@@ -1,9 +1,12 @@
 package bench.cli;
 
+import bench.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -139,10 +143,10 @@ public final class StartupCommand implements Callable<Integer> {
         }
         for (int i = 0; i < nodeCount; i++) {
             Process node = nodes.get(i);
-            String init = "{\"src\":\"c0\",\"dest\":\"n%d\",\"body\":{\"type\":\"init\",\"node_id\":\"n%d\",\"node_ids\":%s,\"msg_id\":1}}\n"
-                    .formatted(i, i, nodeIds());
+            ObjectNode init = Json.object().put("src", "c0").put("dest", "n" + i);
+            init.set("body", Json.init("n" + i, nodeIds()).put("msg_id", 1));
             OutputStream stdin = node.getOutputStream();
-            stdin.write(init.getBytes(StandardCharsets.UTF_8));
+            stdin.write((init + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             answers.add(CompletableFuture.supplyAsync(() -> awaitInitOk(node), Thread::startVirtualThread));
         }
@@ -162,18 +166,16 @@ public final class StartupCommand implements Callable<Integer> {
         return new Round(last / 1e9, childrenCpuSeconds() - cpuBefore, answered);
     }
 
-    private String nodeIds() {
-        var ids = new ArrayList<String>();
-        for (int i = 0; i < nodeCount; i++) ids.add("\"n" + i + "\"");
-        return ids.toString().replace(" ", "");
+    private List<String> nodeIds() {
+        return IntStream.range(0, nodeCount).mapToObj(i -> "n" + i).toList();
     }
 
     /** When the node's first line, an init_ok, came; 0 when it did not. */
     private static long awaitInitOk(Process node) {
         try (var out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
-            return line != null && line.contains("\"init_ok\"") ? System.nanoTime() : 0;
-        } catch (IOException e) {
+            return line != null && "init_ok".equals(Json.type(Json.bodyOf(line))) ? System.nanoTime() : 0;
+        } catch (IOException | UncheckedIOException e) { // no line, or not JSON: no init_ok
             return 0;
         }
     }
