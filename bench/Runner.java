@@ -50,7 +50,10 @@ public final class Runner {
     private final Network network;
     private final List<String> nodeIds;
     private final AtomicInteger nextClient = new AtomicInteger();
+    /** Every request as an operation: what the checker judges. */
     private final ConcurrentLinkedQueue<Op> history = new ConcurrentLinkedQueue<>();
+    /** Maelstrom's operations (a request with its continuations as one): what the results count. */
+    private final ConcurrentLinkedQueue<Op> operations = new ConcurrentLinkedQueue<>();
     /** The partition nemesis of the main phase, or null without --nemesis partition. */
     private PartitionNemesis nemesis;
     private final List<String> runProblems = Collections.synchronizedList(new ArrayList<>());
@@ -128,7 +131,9 @@ public final class Runner {
         Verdict verdict = ready ? judge(ops) : null;
         var cost = new Results.Cost((cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis(),
                 nodes.stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum());
-        return Results.of(options, verdict, ops, network.stats(), problems(nodes),
+        List<Op> counted = new ArrayList<>(operations);
+        counted.sort(Comparator.comparingLong(Op::invokedAt));
+        return Results.of(options, verdict, counted, network.stats(), problems(nodes),
                 nemesis == null ? List.of() : nemesis.events(), cost);
     }
 
@@ -240,7 +245,11 @@ public final class Runner {
             this.process = thread;
         }
 
-        /** Makes one request and records it; a {@link Workload#CRASH} is recorded without a request. */
+        /**
+         * Makes one Maelstrom operation: a request, and its {@link Workload#continuation}s
+         * while they end ok, each recorded in the history, the whole as one operation; a
+         * {@link Workload#CRASH} is recorded without a request.
+         */
         void perform(ObjectNode body, boolean isFinal) {
             String f = Json.type(body);
             if (client == null || (clientProcess != process && !reusableClient)) {
@@ -255,15 +264,34 @@ public final class Runner {
             if (Workload.CRASH.equals(f)) {
                 long now = elapsedNanos();
                 // Jepsen's client crash: indefinite, and the thread goes on as a new process.
-                record(new Op(process, client.id(), node, Workload.CRASH, body, null, Op.Type.INFO, now, now, isFinal));
+                Op crash = new Op(process, client.id(), node, Workload.CRASH, body, null, Op.Type.INFO, now, now, isFinal);
+                operations.add(crash);
+                record(crash);
                 return;
             }
+            Op first = exchange(body, isFinal);
+            Op last = first;
+            while (last.ok()) {
+                Op done = last;
+                ObjectNode more = guarded(() -> workload.continuation(done));
+                if (more == null) break;
+                last = exchange(more, isFinal);
+            }
+            operations.add(first == last ? first : new Op(first.process(), first.client(), first.node(), first.f(),
+                    first.request(), first.reply(), last.type(), first.invokedAt(), last.completedAt(), isFinal));
+        }
+
+        /** Sends one request, waits for its reply or the timeout, and records it. */
+        private Op exchange(ObjectNode body, boolean isFinal) {
+            String f = Json.type(body);
             long invoked = elapsedNanos();
             ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);
             long completed = elapsedNanos();
             boolean idempotent = Boolean.TRUE.equals(guarded(() -> workload.idempotent(f)));
-            record(new Op(process, client.id(), node, f, body, reply, classify(f, reply, idempotent),
-                    invoked, completed, isFinal));
+            Op op = new Op(process, client.id(), node, f, body, reply, classify(f, reply, idempotent),
+                    invoked, completed, isFinal);
+            record(op);
+            return op;
         }
 
         /** Adds {@code op} to the history, retiring this process if its outcome is unknown. */

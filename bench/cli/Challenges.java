@@ -95,17 +95,9 @@ public final class Challenges {
     static final Criterion TOTAL_AVAILABILITY = new Criterion("availability total (ok fraction = 1)",
             r -> r.ops().okFraction(), null, false);
 
-    /**
-     * Servers msgs-per-op with Maelstrom's kafka op count (a poll and the commit after it are one
-     * Maelstrom operation, two here), only reported: 5c's page asks for "fewer" than 5b, not a bound.
-     */
-    static final Criterion KAFKA_SERVERS_MSGS_PER_OP = new Criterion("servers msgs-per-op (reported)", r -> {
-        if (r.verdict() == null) {
-            return null;
-        }
-        long ops = r.verdict().details().path("maelstrom_ops").asLong();
-        return ops == 0 ? null : (double) r.net().servers().msgCount() / ops;
-    }, Double.POSITIVE_INFINITY, false);
+    /** Servers msgs-per-op, only reported: 5c's page asks for "fewer" than 5b, not a bound. */
+    static final Criterion SERVERS_MSGS_PER_OP = new Criterion("servers msgs-per-op (reported)",
+            Results::serversMsgsPerOp, Double.POSITIVE_INFINITY, false);
 
     /** The ok fraction, only reported (5c asks for better availability than 5b, not a bound). */
     static final Criterion AVAILABILITY = new Criterion("availability (reported)", r -> r.ops().okFraction(),
@@ -149,7 +141,7 @@ public final class Challenges {
                     "--time-limit", "20", "--nemesis", "partition"), List.of(VALID))),
             Map.entry("5a", new Challenge("5a", "kafka", "kafka", kafka("1"), List.of(VALID))),
             Map.entry("5b", new Challenge("5b", "kafka", "kafka", kafka("2"), List.of(VALID))),
-            Map.entry("5c", new Challenge("5c", "kafka", "kafka", kafka("2"), List.of(VALID, KAFKA_SERVERS_MSGS_PER_OP,
+            Map.entry("5c", new Challenge("5c", "kafka", "kafka", kafka("2"), List.of(VALID, SERVERS_MSGS_PER_OP,
                     AVAILABILITY))),
             Map.entry("6a", new Challenge("6a", "txn-rw-register", "txn-rw-register",
                     txn("1", "read-uncommitted", false), List.of(VALID, TOTAL_AVAILABILITY))),

@@ -90,6 +90,17 @@ public interface Workload {
     default void completed(Op op) {
     }
 
+    /**
+     * The request that carries on the Maelstrom operation {@code op} began, sent at once
+     * after {@code op} ended ok (and {@link #completed} saw it), or null when the operation
+     * is whole. Maelstrom's kafka client commits what a poll returned inside the poll's
+     * operation. Each request is an operation of the history the checker reads; the op
+     * counts, ok fraction and latencies count them together, as Maelstrom reports them.
+     */
+    default ObjectNode continuation(Op op) {
+        return null;
+    }
+
     /** Judges the whole history, in invocation order. */
     Verdict check(List<Op> history);
 }

@@ -123,14 +123,11 @@ final class KafkaChecker {
     private final ObjectNode details = Json.object();
     private final ObjectNode errors = details.putObject("errors");
     private boolean unknown;
-    /** The workload's client crashes: operations for Maelstrom, events for no check. */
-    private long crashes;
 
     private KafkaChecker(List<Op> history) {
         for (Op op : history) {
             Event e = parse(op);
             if (e != null) events.add(e);
-            if (op.f().equals(Workload.CRASH)) crashes++;
         }
     }
 
@@ -166,10 +163,6 @@ final class KafkaChecker {
         details.set("worst_realtime_lag", worstRealtimeLag());
         details.set("warnings", commitRegressions());
         details.put("keys", logs.size());
-        // Maelstrom's client commits inside the poll operation it follows, so its op count has no
-        // commits; it does count the crashes (and, not counted here, one local assign per thread
-        // at the start of the final phase).
-        details.put("maelstrom_ops", events.stream().filter(e -> !(e instanceof Commit)).count() + crashes);
 
         var types = new ArrayList<String>();
         errors.fieldNames().forEachRemaining(types::add);

@@ -30,12 +30,12 @@ import java.util.TreeMap;
  * every key with sent-but-unpolled messages, and fetches the committed offsets of the
  * keys it had not held ({@code list_committed_offsets}).
  *
- * <p>Maelstrom runs a poll and its commit inside one Jepsen operation, and an assign and
- * its list inside another; here every request is an operation of its own, so a poll's
- * commit and an assign's list each take their own tick.
+ * <p>Maelstrom runs a poll and its commit inside one Jepsen operation: here the commit is
+ * the poll's {@link #continuation}, sent at once, a request of its own in the history
+ * and one operation with the poll in the op counts and latencies. An assign is its list.
  *
  * <p>As Jepsen's kafka workload (with Maelstrom's {@code :crash-clients? true}), it crashes
- * a client every 0..2 × 30 s / concurrency, never between a poll and its commit: a
+ * a client every 0..2 × 30 s / concurrency: a
  * {@link Workload#CRASH} operation, indefinite, after which the thread is a new process
  * with a new client that holds no keys until it assigns some, from the committed offsets.
  * These crashes are why Maelstrom's ok fraction for kafka stays under 1.
@@ -60,8 +60,8 @@ public final class KafkaWorkload implements Workload {
     private static final class Client {
         /** Assigned keys and the next offset to poll from each, in Maelstrom's client's terms. */
         final Map<String, Long> offsets = new LinkedHashMap<>();
-        /** A request owed before anything new: the commit after a poll, or the list of an assign. */
-        ObjectNode owed;
+        /** The commit that carries on the poll just completed, sent as its continuation. */
+        ObjectNode commit;
         /** In the final phase: the offsets still to reach. */
         final Map<String, Long> targets = new HashMap<>();
     }
@@ -112,7 +112,6 @@ public final class KafkaWorkload implements Workload {
     @Override
     public ObjectNode next(int process, Random random) {
         Client client = clients.computeIfAbsent(process, p -> new Client());
-        if (client.owed != null) return pay(client);
         if (crashDue(random)) {
             clients.remove(process);
             return body(Workload.CRASH);
@@ -148,7 +147,6 @@ public final class KafkaWorkload implements Workload {
             c.targets.putAll(known);
             return c;
         });
-        if (client.owed != null) return pay(client);
         if (client.targets.isEmpty() || System.nanoTime() - finalStart > finalLimitNanos) return null;
         return poll(client);
     }
@@ -200,10 +198,13 @@ public final class KafkaWorkload implements Workload {
         return Json.object().put("type", type);
     }
 
-    private static ObjectNode pay(Client client) {
-        ObjectNode owed = client.owed;
-        client.owed = null;
-        return owed;
+    @Override
+    public ObjectNode continuation(Op op) {
+        Client client = (op.isFinal() ? finalClients : clients).get(op.process());
+        if (client == null) return null;
+        ObjectNode commit = client.commit;
+        client.commit = null;
+        return commit;
     }
 
     private static ObjectNode poll(Client client) {
@@ -232,7 +233,7 @@ public final class KafkaWorkload implements Workload {
             if (op.isFinal() && client.targets.getOrDefault(key, Long.MAX_VALUE) <= max) client.targets.remove(key);
             catchUp(key);
         }
-        if (!highest.isEmpty()) client.owed = commit;
+        if (!highest.isEmpty()) client.commit = commit;
     }
 
     /** Forgets a key once polls have caught up with everything acknowledged on it. */
