@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,13 +23,13 @@ import java.util.Set;
  * it for Jepsen's linearizable-register test.
  *
  * <p>Keys are independent registers, and linearizability is compositional, so each key's
- * sub-history is checked on its own (in parallel). A key is searched by Wing and Gong's
- * algorithm with Lowe's memoization: walk the invocations and completions in time order;
- * at an invocation, try to take that operation's effect now (the model allows it, and the
- * pair of linearized set and register state is new), else try the next; at a completion of
- * an operation not yet taken, undo the last one taken and try the next after it. The memo
- * of visited (set, state) pairs is what keeps this polynomial in practice: two orders that
- * reach the same set and state have the same futures.
+ * sub-history is checked on its own (in parallel). A key is checked the way Knossos's
+ * linear checker does (Lowe's just-in-time linearization of Wing and Gong's search, see
+ * {@link Search}): in time order, keeping the set of configurations (operations taken,
+ * register state) the history so far allows, memoized so that two orders reaching the same
+ * configuration count once. Its cost goes with the operations open at once, not with the
+ * history's length, and a failure costs no more than a success, where a depth-first search
+ * must exhaust everything before the failure.
  *
  * <p>What each outcome means for the search:
  * <ul>
@@ -51,7 +51,7 @@ import java.util.Set;
  */
 public final class LinearizabilityChecker {
 
-    /** Configurations (linearized set and state) one key's search may visit before it gives up undecided. */
+    /** Configurations one key's search may visit before it gives up undecided. */
     static final int DEFAULT_BUDGET = 2_000_000;
     /** The operations concurrent with a failure quoted in its finding line; results.json has all of them. */
     private static final int QUOTED = 12;
@@ -63,6 +63,16 @@ public final class LinearizabilityChecker {
     sealed interface Step permits Read, Write, Cas {
         /** The state after this step from {@code state}, or {@link #INAPPLICABLE}. */
         Object apply(Object state);
+
+        /**
+         * Whether the step leaves the state as it is wherever it applies (a read, a cas to
+         * the value it expects). The search takes such a step as soon as it applies, without
+         * trying the orders that take it later: placing it earlier changes no state, so
+         * whatever order succeeds with it later succeeds with it now.
+         */
+        default boolean pure() {
+            return false;
+        }
     }
 
     /** A read that returned {@code value} (null: the key did not exist). */
@@ -70,6 +80,11 @@ public final class LinearizabilityChecker {
         @Override
         public Object apply(Object state) {
             return Objects.equals(state, value) ? state : INAPPLICABLE;
+        }
+
+        @Override
+        public boolean pure() {
+            return true;
         }
     }
 
@@ -86,6 +101,11 @@ public final class LinearizabilityChecker {
         @Override
         public Object apply(Object state) {
             return state != null && state.equals(from) ? to : INAPPLICABLE;
+        }
+
+        @Override
+        public boolean pure() {
+            return Objects.equals(from, to);
         }
     }
 
@@ -132,7 +152,7 @@ public final class LinearizabilityChecker {
     }
 
     /** A checker that gives a key up as undecided after {@code budget} configurations. */
-    LinearizabilityChecker(int budget) {
+    public LinearizabilityChecker(int budget) {
         this.budget = budget;
     }
 
@@ -202,198 +222,238 @@ public final class LinearizabilityChecker {
     }
 
     /**
-     * A visited configuration: the linearized ok operations (all before {@code base}, and
-     * {@code tail} from there, so that it stays short as the search moves on), the
-     * linearized indeterminate ones, and the register's state.
+     * A configuration of the search: which open ok operations have taken effect (a bit per
+     * slot; a slot is freed when its operation completes), which indeterminate ones have
+     * (a bit per rank, as they never complete), and the register's state.
      */
-    private record Config(int base, long[] tail, long[] indeterminate, Object state) {
+    private record Config(long[] ok, long[] indeterminate, Object state) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Config c && base == c.base && Arrays.equals(tail, c.tail)
-                    && Arrays.equals(indeterminate, c.indeterminate) && Objects.equals(state, c.state);
+            return o instanceof Config c && Arrays.equals(ok, c.ok) && Arrays.equals(indeterminate, c.indeterminate)
+                    && Objects.equals(state, c.state);
         }
 
         @Override
         public int hashCode() {
-            return ((base * 31 + Arrays.hashCode(tail)) * 31 + Arrays.hashCode(indeterminate)) * 31
-                    + Objects.hashCode(state);
+            return (Arrays.hashCode(ok) * 31 + Arrays.hashCode(indeterminate)) * 31 + Objects.hashCode(state);
+        }
+    }
+
+    /** A configuration short of its indeterminate operations: what {@link Memo} groups by. */
+    private record Place(long[] ok, Object state) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Place p && Arrays.equals(ok, p.ok) && Objects.equals(state, p.state);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ok) * 31 + Objects.hashCode(state);
         }
     }
 
     /**
-     * Wing and Gong's search over one key's operations (in invocation order), starting
-     * from a key that does not exist.
+     * A set of configurations that keeps only the least taken of the indeterminate
+     * operations: one that has taken a superset of another's, with the same ok operations
+     * and state, is no better off. An indeterminate operation never has to take effect, so
+     * whatever can follow the larger set can follow the smaller one.
      */
-    static Outcome search(List<Call> calls, int budget) {
-        return new Search(calls).run(budget);
+    private static final class Memo {
+        final Map<Place, List<long[]>> visited = new HashMap<>();
+
+        /** Adds a configuration; false when it, or one that subsumes it, is in already. */
+        boolean add(Config config) {
+            List<long[]> sets = visited.computeIfAbsent(new Place(config.ok(), config.state()), p -> new ArrayList<>());
+            for (long[] seen : sets) if (subset(seen, config.indeterminate())) return false;
+            sets.removeIf(seen -> subset(config.indeterminate(), seen));
+            sets.add(config.indeterminate());
+            return true;
+        }
+
+        List<Config> configs() {
+            List<Config> all = new ArrayList<>();
+            visited.forEach((place, sets) -> sets.forEach(set -> all.add(new Config(place.ok(), set, place.state()))));
+            return all;
+        }
+
+        private static boolean subset(long[] a, long[] b) {
+            for (int i = 0; i < a.length; i++) if ((a[i] & ~(i < b.length ? b[i] : 0)) != 0) return false;
+            return true;
+        }
     }
 
-    /** One key's search state: its events as a doubly linked list that taking an operation unlinks. */
+    /** One key's search, from a key that does not exist, over its operations in invocation order. */
+    static Outcome search(List<Call> calls, int budget) {
+        return new Search(calls, budget).run();
+    }
+
+    /**
+     * One key's search, the way Knossos's linear checker (Lowe's just-in-time
+     * linearization) goes: walk the invocations and completions in time order, keeping every
+     * configuration the history so far allows. An invocation opens its operation. At the
+     * completion of an ok operation, expand the configurations by taking open operations in
+     * every order that the model allows, stopping at those that have taken the completing
+     * one, which are all that may go on; if there are none, nothing can be linearized past
+     * this completion. Memory and time go with the open operations, not the history's length,
+     * and a failure costs no more than a success.
+     */
     private static final class Search {
         final List<Call> calls;
-        /** Per event: its operation, and whether it is a completion. */
-        final int[] eventCall;
-        final boolean[] completion;
-        final long[] time;
-        final int[] next;
-        final int[] prev;
-        final int head;
-        final int end;
-        /** Per operation: its events (completion -1 when indeterminate), and its index among its kind. */
-        final int[] invocationEvent;
-        final int[] completionEvent;
+        final int budget;
+        /** Per indeterminate operation, by rank (invocation order): its call, and the rank of the one before it with the same step, or -1. */
+        final List<Integer> indeterminate = new ArrayList<>();
+        final List<Integer> sameStepBefore = new ArrayList<>();
+        /** Per operation: its rank among the indeterminate ones, or -1. */
         final int[] rank;
-        /** Per indeterminate operation: the one invoked before it with the same step, or -1. */
-        final int[] sameStepBefore;
-        final BitSet okTaken = new BitSet();
-        final BitSet indeterminateTaken = new BitSet();
-        int okLeft;
+        /** Per slot: the open ok operation in it, or -1. */
+        final List<Integer> slots = new ArrayList<>();
+        final int[] slotOf;
+        int invoked;
+        long visits;
 
-        Search(List<Call> calls) {
+        Search(List<Call> calls, int budget) {
             this.calls = calls;
-            int n = calls.size();
-            invocationEvent = new int[n];
-            completionEvent = new int[n];
-            rank = new int[n];
-            sameStepBefore = new int[n];
-            List<long[]> events = new ArrayList<>(); // {time, is completion, call}
-            Map<Step, Integer> lastWithStep = new LinkedHashMap<>();
-            int oks = 0;
-            int indeterminates = 0;
-            for (int c = 0; c < n; c++) {
+            this.budget = budget;
+            rank = new int[calls.size()];
+            slotOf = new int[calls.size()];
+            Map<Step, Integer> lastWithStep = new HashMap<>();
+            for (int c = 0; c < calls.size(); c++) {
                 Call call = calls.get(c);
-                events.add(new long[]{call.op().invokedAt(), 0, c});
+                rank[c] = -1;
+                // One that changes nothing whether it takes effect or not is left out.
+                if (call.indeterminate() && !call.step().pure()) {
+                    rank[c] = indeterminate.size();
+                    Integer before = lastWithStep.put(call.step(), rank[c]);
+                    sameStepBefore.add(before == null ? -1 : before);
+                    indeterminate.add(c);
+                }
+            }
+        }
+
+        Outcome run() {
+            List<long[]> events = new ArrayList<>(); // {time, is completion, call}
+            for (int c = 0; c < calls.size(); c++) {
+                Call call = calls.get(c);
                 if (call.indeterminate()) {
-                    rank[c] = indeterminates++;
-                    Integer before = lastWithStep.put(call.step(), c);
-                    sameStepBefore[c] = before == null ? -1 : before;
+                    if (rank[c] >= 0) events.add(new long[]{call.op().invokedAt(), 0, c});
                 } else {
-                    rank[c] = oks++;
+                    events.add(new long[]{call.op().invokedAt(), 0, c});
                     events.add(new long[]{call.op().completedAt(), 1, c});
                 }
             }
-            okLeft = oks;
             // Invocations before completions at the same instant: such operations overlap.
             events.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
-            int size = events.size();
-            eventCall = new int[size];
-            completion = new boolean[size];
-            time = new long[size];
-            next = new int[size + 2];
-            prev = new int[size + 2];
-            head = size;
-            end = size + 1;
-            Arrays.fill(completionEvent, -1);
-            for (int e = 0; e < size; e++) {
-                long[] event = events.get(e);
+            List<Config> frontier = List.of(new Config(new long[0], new long[0], null));
+            for (long[] event : events) {
                 int c = (int) event[2];
-                eventCall[e] = c;
-                completion[e] = event[1] == 1;
-                time[e] = event[0];
-                if (completion[e]) completionEvent[c] = e;
-                else invocationEvent[c] = e;
-                next[e] = e + 1;
-                prev[e] = e == 0 ? head : e - 1;
-            }
-            next[head] = size == 0 ? end : 0;
-            prev[end] = size == 0 ? head : size - 1;
-        }
-
-        Outcome run(int budget) {
-            Set<Config> seen = new HashSet<>();
-            int[] stackCall = new int[calls.size()];
-            Object[] stackState = new Object[calls.size()];
-            int depth = 0;
-            Object state = null;
-            int stuck = -1;
-            Set<Object> stuckStates = new LinkedHashSet<>();
-            int event = next[head];
-            while (okLeft > 0 && event != end) {
-                int c = eventCall[event];
-                if (!completion[event]) {
-                    Object after = eligible(c) ? calls.get(c).step().apply(state) : INAPPLICABLE;
-                    if (after != INAPPLICABLE) {
-                        mark(c, true);
-                        if (seen.add(config(after))) {
-                            if (seen.size() > budget) return new Undecided(seen.size());
-                            stackCall[depth] = c;
-                            stackState[depth++] = state;
-                            state = after;
-                            take(c);
-                            event = next[head];
-                            continue;
-                        }
-                        mark(c, false);
-                    }
-                    event = next[event];
-                } else {
-                    // c completed without having been taken: the last choice was wrong.
-                    if (stuck < 0 || time[event] > time[completionEvent[stuck]]) {
-                        stuck = c;
-                        stuckStates.clear();
-                    }
-                    if (c == stuck) stuckStates.add(state);
-                    if (depth == 0) return notLinearizable(seen.size(), stuck, stuckStates);
-                    c = stackCall[--depth];
-                    state = stackState[depth];
-                    mark(c, false);
-                    untake(c);
-                    event = next[invocationEvent[c]];
+                if (event[1] == 0) {
+                    if (rank[c] >= 0) invoked = rank[c] + 1;
+                    else open(c);
+                    continue;
+                }
+                Memo reached = new Memo();
+                Memo survivors = new Memo();
+                for (Config config : frontier) expand(normal(config), c, reached, survivors);
+                if (visits > budget) return new Undecided(visits);
+                frontier = survivors.configs().stream().map(s -> cleared(s, slotOf[c])).toList();
+                slots.set(slotOf[c], -1);
+                if (frontier.isEmpty()) {
+                    Set<Object> states = new LinkedHashSet<>();
+                    reached.configs().forEach(r -> states.add(r.state()));
+                    return notLinearizable(c, states);
                 }
             }
-            return new Linearizable(seen.size());
+            return new Linearizable(visits);
         }
 
-        /** Whether the search may take {@code c} now: an indeterminate one only after its same-step predecessor. */
-        private boolean eligible(int c) {
-            int before = sameStepBefore[c];
-            return !calls.get(c).indeterminate() || before < 0 || indeterminateTaken.get(rank[before]);
+        /** Puts an ok operation in the lowest free slot. */
+        private void open(int c) {
+            int slot = slots.indexOf(-1);
+            if (slot < 0) {
+                slot = slots.size();
+                slots.add(c);
+            } else {
+                slots.set(slot, c);
+            }
+            slotOf[c] = slot;
         }
 
-        private void mark(int c, boolean taken) {
-            (calls.get(c).indeterminate() ? indeterminateTaken : okTaken).set(rank[c], taken);
-        }
-
-        private Config config(Object state) {
-            int base = okTaken.nextClearBit(0);
-            return new Config(base, okTaken.get(base, Math.max(base, okTaken.length())).toLongArray(),
-                    indeterminateTaken.toLongArray(), state);
-        }
-
-        /** Unlinks c's events: the search has placed it. */
-        private void take(int c) {
-            unlink(invocationEvent[c]);
-            if (completionEvent[c] >= 0) {
-                unlink(completionEvent[c]);
-                okLeft--;
+        /**
+         * Every configuration reachable from {@code start} by taking open operations, into
+         * {@code reached}; those that have taken {@code completing} go into {@code survivors}
+         * and no further: what follows them is the next completion's to explore.
+         */
+        private void expand(Config start, int completing, Memo reached, Memo survivors) {
+            List<Config> stack = new ArrayList<>();
+            if (reached.add(start)) stack.add(start);
+            while (!stack.isEmpty() && visits <= budget) {
+                Config config = stack.removeLast();
+                visits++;
+                if (bit(config.ok(), slotOf[completing])) {
+                    survivors.add(config);
+                    continue;
+                }
+                for (int slot = 0; slot < slots.size(); slot++) {
+                    int c = slots.get(slot);
+                    if (c < 0 || bit(config.ok(), slot)) continue;
+                    Object after = calls.get(c).step().apply(config.state());
+                    if (after == INAPPLICABLE) continue;
+                    Config next = normal(new Config(withBit(config.ok(), slot), config.indeterminate(), after));
+                    if (reached.add(next)) stack.add(next);
+                }
+                for (int r = 0; r < invoked; r++) {
+                    int before = sameStepBefore.get(r);
+                    // Two with the same step are interchangeable: the earlier invoked goes first.
+                    if (bit(config.indeterminate(), r) || (before >= 0 && !bit(config.indeterminate(), before))) continue;
+                    Object after = calls.get(indeterminate.get(r)).step().apply(config.state());
+                    if (after == INAPPLICABLE) continue;
+                    Config next = normal(new Config(config.ok(), withBit(config.indeterminate(), r), after));
+                    if (reached.add(next)) stack.add(next);
+                }
             }
         }
 
-        /** Links c's events back, in the reverse order of {@link #take}, so that their neighbours are theirs again. */
-        private void untake(int c) {
-            if (completionEvent[c] >= 0) {
-                relink(completionEvent[c]);
-                okLeft++;
+        /**
+         * The configuration with every open operation that leaves the state as it is (a read,
+         * a cas to its own from) taken where it applies: taking such a step never hurts, as
+         * it changes nothing and is then off the list of what must still be placed.
+         */
+        private Config normal(Config config) {
+            long[] ok = config.ok();
+            for (int slot = 0; slot < slots.size(); slot++) {
+                int c = slots.get(slot);
+                if (c < 0 || bit(ok, slot)) continue;
+                Step step = calls.get(c).step();
+                if (step.pure() && step.apply(config.state()) != INAPPLICABLE) ok = withBit(ok, slot);
             }
-            relink(invocationEvent[c]);
+            return ok == config.ok() ? config : new Config(ok, config.indeterminate(), config.state());
         }
 
-        private void unlink(int e) {
-            next[prev[e]] = next[e];
-            prev[next[e]] = prev[e];
+        private static boolean bit(long[] bits, int i) {
+            return i / 64 < bits.length && (bits[i / 64] & (1L << (i % 64))) != 0;
         }
 
-        private void relink(int e) {
-            next[prev[e]] = e;
-            prev[next[e]] = e;
+        private static long[] withBit(long[] bits, int i) {
+            long[] copy = Arrays.copyOf(bits, Math.max(bits.length, i / 64 + 1));
+            copy[i / 64] |= 1L << (i % 64);
+            return copy;
         }
 
-        private NotLinearizable notLinearizable(long configurations, int stuck, Set<Object> states) {
+        /** The configuration with a slot's bit cleared, its array trimmed so that equal sets are equal arrays. */
+        private static Config cleared(Config config, int slot) {
+            long[] ok = Arrays.copyOf(config.ok(), config.ok().length);
+            if (slot / 64 < ok.length) ok[slot / 64] &= ~(1L << (slot % 64));
+            int length = ok.length;
+            while (length > 0 && ok[length - 1] == 0) length--;
+            return new Config(Arrays.copyOf(ok, length), config.indeterminate(), config.state());
+        }
+
+        private NotLinearizable notLinearizable(int stuck, Set<Object> states) {
             Op op = calls.get(stuck).op();
             List<Call> concurrent = calls.stream().filter(other -> other.op() != op
                     && other.op().invokedAt() < op.completedAt()
                     && (other.indeterminate() || other.op().completedAt() > op.invokedAt())).toList();
-            return new NotLinearizable(configurations, calls.get(stuck), states, concurrent);
+            return new NotLinearizable(visits, calls.get(stuck), states, concurrent);
         }
     }
 
