@@ -8,11 +8,12 @@ import lib.RpcError;
 
 /**
  * The leader is the lowest-numbered node among those this one hears from, and only while
- * they are a majority (so there is one leader at a time, and none on a minority side, which
- * answers error 11). Requests are forwarded to it and applied there; but it answers at once
- * and pushes its map to the others only once a second. When a partition cuts the leader off,
- * the majority side's new leader goes on from a copy without the last acknowledged writes:
- * they are lost.
+ * they are a majority (so there is one leader at a time). It serves its own clients; every
+ * other node answers error 11 (not the leader), a definite failure, so no request ever has
+ * an unknown outcome. But the leader answers at once and pushes its map to the others only
+ * once a second. When a partition cuts the leader off, the majority side's new leader goes
+ * on from a copy without the last acknowledged writes: they are lost (and when it heals,
+ * the old leader takes over again from its own copy, losing the new one's).
  */
 class LinKvLostWrite {
     public static void main(String... args) {
@@ -21,12 +22,13 @@ class LinKvLostWrite {
         var peers = new LinKvStore.Peers(node);
         store.acceptReplicas(node);
         node.every(Duration.ofSeconds(1), () -> {
-            if (leader(node, peers).equals(node.id())) store.push(node);
+            if (node.id().equals(leader(node, peers))) store.push(node);
         });
         LinKvStore.serve(node, (src, request) -> {
-            String leader = leader(node, peers);
-            if (leader == null) throw new RpcError(RpcError.TEMPORARILY_UNAVAILABLE, "no majority in reach");
-            return leader.equals(node.id()) ? store.apply(request) : LinKvStore.forward(node, leader, request);
+            if (!node.id().equals(leader(node, peers))) {
+                throw new RpcError(RpcError.TEMPORARILY_UNAVAILABLE, "not the leader");
+            }
+            return store.apply(request);
         });
         node.run();
     }

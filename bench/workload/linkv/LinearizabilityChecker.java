@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,10 +35,11 @@ import java.util.Set;
  * <li>ok operations take effect once, between their invocation and completion;
  * <li>failed ones (a definite error, a timed-out read) never took effect and are left out;
  * <li>indeterminate ones (info: a timeout, error 0 or 13, a malformed reply) took effect
- *     at some point after their invocation or never: they have no completion, and the search
- *     succeeds once every ok operation is placed. Indeterminate operations with the same
- *     effect are interchangeable, so the search only takes the earliest invoked of them
- *     still untaken: one order instead of every subset.
+ *     at some point after their invocation or never: they have no completion, and nothing
+ *     waits for them. Indeterminate operations with the same effect are interchangeable,
+ *     so the search only takes the earliest invoked of them still untaken (one order
+ *     instead of every subset), and a configuration that has taken a superset of another's
+ *     is dropped for it.
  * </ul>
  * A read must return the register's value; a read of null (or a reply without a value)
  * stands for a key that does not exist, which no write has created yet.
@@ -227,16 +227,6 @@ public final class LinearizabilityChecker {
      * (a bit per rank, as they never complete), and the register's state.
      */
     private record Config(long[] ok, long[] indeterminate, Object state) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Config c && Arrays.equals(ok, c.ok) && Arrays.equals(indeterminate, c.indeterminate)
-                    && Objects.equals(state, c.state);
-        }
-
-        @Override
-        public int hashCode() {
-            return (Arrays.hashCode(ok) * 31 + Arrays.hashCode(indeterminate)) * 31 + Objects.hashCode(state);
-        }
     }
 
     /** A configuration short of its indeterminate operations: what {@link Memo} groups by. */
