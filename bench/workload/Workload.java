@@ -51,8 +51,9 @@ public interface Workload {
     }
 
     /**
-     * How long Maelstrom's client for this workload waits for a reply before the operation
-     * ends unknown: the client's default unless the workload passes its own (lin-kv does).
+     * How long Maelstrom's client for this workload waits for a reply before it gives the
+     * operation up (as unknown, or failed when idempotent): the client's default unless the
+     * workload passes its own (lin-kv does).
      */
     default Duration requestTimeout() {
         return Runner.REQUEST_TIMEOUT;
