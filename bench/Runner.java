@@ -36,8 +36,8 @@ public final class Runner {
 
     /** Maelstrom's deadline for init_ok. */
     static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
-    /** Maelstrom's client request timeout. */
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** Maelstrom's client request timeout, unless a workload's client passes its own. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final Options options;
     private final Options.Program program;
@@ -59,6 +59,7 @@ public final class Runner {
     private final List<String> runProblems = Collections.synchronizedList(new ArrayList<>());
     private final List<Worker> workers = new ArrayList<>();
     private final boolean reusableClient;
+    private final Duration requestTimeout;
     private long start;
 
     private Runner(Options options, Workload workload, PrintStream log, boolean logStderr) {
@@ -78,6 +79,7 @@ public final class Runner {
         Services.start(network, serviceRandom);
         this.nodeIds = options.nodes();
         this.reusableClient = workload.reusableClient();
+        this.requestTimeout = workload.requestTimeout();
     }
 
     /**
@@ -285,7 +287,7 @@ public final class Runner {
         private Op exchange(ObjectNode body, boolean isFinal) {
             String f = Json.type(body);
             long invoked = elapsedNanos();
-            ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);
+            ObjectNode reply = call(client, node, body, requestTimeout);
             long completed = elapsedNanos();
             boolean idempotent = Boolean.TRUE.equals(guarded(() -> workload.idempotent(f)));
             Op op = new Op(process, client.id(), node, f, body, reply, classify(f, reply, idempotent),
@@ -363,7 +365,7 @@ public final class Runner {
             join(nemesisThread);
         }
         // Like Jepsen's phases: operations in flight finish (or time out) first.
-        schedule.awaitAllFree(System.nanoTime() + REQUEST_TIMEOUT.toNanos() * 2);
+        schedule.awaitAllFree(System.nanoTime() + requestTimeout.toNanos() * 2);
     }
 
     private void finalPhase() {

@@ -11,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * The Gossip Glomers parts as presets: the official flags of each part and the criteria
- * its page states, judged on a run's results. To add a part, add its entry here.
+ * its page states, judged on a run's results; and Maelstrom's lin-kv commands (lin-kv-a
+ * to lin-kv-c), the Raft chapter after them. To add a part, add its entry here.
  */
 public final class Challenges {
 
@@ -123,6 +124,11 @@ public final class Challenges {
     private static final List<String> BROADCAST_FAST = List.of("--node-count", "25", "--time-limit", "20", "--rate", "100",
             "--latency", "100");
 
+    /** Maelstrom's lin-kv commands of its Raft chapter, beyond the fourteen parts. */
+    private static Challenge linKv(String part, String... flags) {
+        return new Challenge(part, "lin-kv", "lin-kv", List.of(flags), List.of(VALID, AVAILABILITY));
+    }
+
     private static final Map<String, Challenge> PRESETS = Map.ofEntries(
             Map.entry("1", new Challenge("1", "echo", "echo", List.of("--node-count", "1", "--time-limit", "10"), List.of(VALID))),
             Map.entry("2", new Challenge("2", "unique-ids", "unique-ids", List.of("--time-limit", "30", "--rate", "1000",
@@ -148,7 +154,13 @@ public final class Challenges {
             Map.entry("6b", new Challenge("6b", "txn-rw-register", "txn-rw-register",
                     txn("2", "read-uncommitted", true), List.of(VALID, TOTAL_AVAILABILITY))),
             Map.entry("6c", new Challenge("6c", "txn-rw-register", "txn-rw-register",
-                    txn("2", "read-committed", true), List.of(VALID, TOTAL_AVAILABILITY))));
+                    txn("2", "read-committed", true), List.of(VALID, TOTAL_AVAILABILITY))),
+            Map.entry("lin-kv-a", linKv("lin-kv-a", "--node-count", "3", "--concurrency", "2n", "--time-limit", "20",
+                    "--rate", "100")),
+            Map.entry("lin-kv-b", linKv("lin-kv-b", "--node-count", "3", "--concurrency", "4n", "--rate", "30",
+                    "--time-limit", "60", "--nemesis", "partition", "--nemesis-interval", "10")),
+            Map.entry("lin-kv-c", linKv("lin-kv-c", "--node-count", "5", "--concurrency", "10n", "--rate", "100",
+                    "--time-limit", "60", "--nemesis", "partition", "--nemesis-interval", "3")));
 
     private Challenges() {
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
         description = "Prints a part's Maelstrom arguments, one a line: test -w W FLAGS... --bin ./maelstrom.sh NAME")
 public final class PresetCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "PART", description = "1, 2, 3a-3e, 4, 5a-5c, 6a-6c")
+    @Parameters(index = "0", paramLabel = "PART", description = "1, 2, 3a-3e, 4, 5a-5c, 6a-6c, lin-kv-a to lin-kv-c")
     String part;
 
     @Override

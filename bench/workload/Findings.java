@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * How the kafka and txn-rw-register checkers cite operations and values in their findings
- * and details: values made comparable, times in seconds, operations as one line or as JSON.
+ * How the kafka, txn-rw-register and lin-kv checkers cite operations and values in their
+ * findings and details: values made comparable, times in seconds, operations as one line or
+ * as JSON.
  */
 public final class Findings {
 

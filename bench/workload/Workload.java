@@ -1,8 +1,10 @@
 package bench.workload;
 
 import bench.Op;
+import bench.Runner;
 import bench.report.Verdict;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
@@ -46,6 +48,15 @@ public interface Workload {
      */
     default boolean idempotent(String f) {
         return false;
+    }
+
+    /**
+     * How long Maelstrom's client for this workload waits for a reply before it gives the
+     * operation up (as unknown, or failed when idempotent): the client's default unless the
+     * workload passes its own (lin-kv does).
+     */
+    default Duration requestTimeout() {
+        return Runner.REQUEST_TIMEOUT;
     }
 
     /**

@@ -5,6 +5,7 @@ import bench.workload.broadcast.BroadcastWorkload;
 import bench.workload.echo.EchoWorkload;
 import bench.workload.gcounter.GCounterWorkload;
 import bench.workload.kafka.KafkaWorkload;
+import bench.workload.linkv.LinKvWorkload;
 import bench.workload.txn.TxnWorkload;
 import bench.workload.uniqueids.UniqueIdsWorkload;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class Workloads {
             Map.entry("g-counter", GCounterWorkload::new),
             Map.entry("kafka", o -> new KafkaWorkload(o.params().keyCount(), o.params().maxWritesPerKey(),
                     o.load().concurrency())),
+            Map.entry("lin-kv", LinKvWorkload::new),
             Map.entry("txn-rw-register", o -> new TxnWorkload(o.params().maxTxnLength(), o.params().keyCount(),
                     o.params().maxWritesPerKey(), o.params().consistencyModels())));
 

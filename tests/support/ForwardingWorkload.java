@@ -4,13 +4,14 @@ import bench.Op;
 import bench.report.Verdict;
 import bench.workload.Workload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
 /**
  * A workload that hands every call to another: a test extends it and overrides only what
  * it watches or changes, so that nothing else of the real workload is lost on the way
- * (its idempotent reads, its reusable clients, its final phase and pacing).
+ * (its idempotent reads, its reusable clients, its timeout, its final phase and pacing).
  */
 public abstract class ForwardingWorkload implements Workload {
 
@@ -40,6 +41,11 @@ public abstract class ForwardingWorkload implements Workload {
     @Override
     public boolean reusableClient() {
         return delegate.reusableClient();
+    }
+
+    @Override
+    public Duration requestTimeout() {
+        return delegate.requestTimeout();
     }
 
     @Override
