@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class ChallengesTest {
         assertEquals(List.of("broadcast"), options.program().args());
         assertEquals(List.of(25, 100.0, 100L), List.of(options.cluster().nodeCount(), options.load().rate(),
                 options.cluster().latencyMillis()));
-        assertTrue(options.faults().partition());
+        assertEquals(Set.of(Options.Fault.PARTITION), options.faults().enabled());
 
         assertEquals(List.of("broadcast", "hub-batch=1000"),
                 TestCommand.parse("--challenge", "3e", "hub-batch=1000").program().args(), "node words follow the script");
@@ -73,7 +74,7 @@ class ChallengesTest {
         var net = new Network.Stats(new Network.Counts(servers + 2 * ops, 0, servers + 2 * ops),
                 new Network.Counts(2 * ops, 0, 2 * ops), new Network.Counts(servers, 0, servers));
         return new Results(options, validity, new Verdict(validity, details, List.of()),
-                new Results.Ops(ops, ops, 0, 0, 1, true), net, Map.of(), List.of(), List.of(),
+                new Results.Ops(ops, ops, 0, 0, 1, false, true), net, Map.of(), List.of(), List.of(),
                 new Results.Cost(1, servers, 0, 10));
     }
 
