@@ -104,6 +104,30 @@ class ChallengesTest {
     }
 
     @Test
+    void underKillsOrPausesNoAvailabilityBoundIsJudgedButSafetyIs() {
+        var kill = TestCommand.parse("--challenge", "6b", "--nemesis", "partition,kill");
+        assertEquals(List.of("checker valid"), Challenges.get("6b").judged(kill).stream().map(Challenges.Criterion::name)
+                .toList());
+        assertTrue(Challenges.get("6b").whyNotJudged(Challenges.get("6b").criteria().get(1), kill).contains("killed"));
+        var pause = TestCommand.parse("--challenge", "5c", "--nemesis", "pause");
+        assertEquals(3, Challenges.get("5c").judged(pause).size(), "5c only reports its availability and messages");
+        assertEquals(1, Challenges.get("3d").judged(TestCommand.parse("--challenge", "3d", "--nemesis", "pause")).size(),
+                "no performance bound under a fault the part lacks");
+        assertEquals(2, Challenges.get("6b").judged(TestCommand.parse("--challenge", "6b")).size());
+    }
+
+    @Test
+    void theNemesisTakesACommaSeparatedListOfFaults() {
+        assertEquals(Set.of(Options.Fault.PARTITION, Options.Fault.KILL, Options.Fault.PAUSE),
+                TestCommand.parse("--challenge", "1", "--nemesis", "pause, kill,partition").faults().enabled());
+        assertEquals("partition,kill", TestCommand.parse("--challenge", "1", "--nemesis", "kill,partition").faults().names());
+        assertEquals(Set.of(), TestCommand.parse("--challenge", "3b").faults().enabled());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> TestCommand.parse("--challenge", "1", "--nemesis",
+                "partition,crash"));
+        assertTrue(unknown.getMessage().contains("unknown fault crash"), unknown.getMessage());
+    }
+
+    @Test
     void everyPartOneToFourHasAPreset() {
         for (String part : List.of("1", "2", "3a", "3b", "3c", "3d", "3e", "4")) {
             assertTrue(Challenges.parts().contains(part), part);
