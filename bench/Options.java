@@ -1,7 +1,10 @@
 package bench;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -55,10 +58,70 @@ public record Options(String workload, Program program, Cluster cluster, Load lo
     /**
      * What the nemesis does.
      *
-     * @param partition       whether the partition nemesis runs
-     * @param nemesisInterval mean seconds between nemesis operations
+     * @param enabled         the faults --nemesis names
+     * @param nemesisInterval mean seconds between the operations of each kind of fault
      */
-    public record Faults(boolean partition, double nemesisInterval) {
+    public record Faults(Set<Fault> enabled, double nemesisInterval) {
+
+        /** Copies the set, so that the record stays immutable. */
+        public Faults {
+            enabled = Set.copyOf(enabled);
+        }
+
+        /** Whether {@code fault} is enabled. */
+        public boolean has(Fault fault) {
+            return enabled.contains(fault);
+        }
+
+        /**
+         * Whether nodes are killed or paused: then a request to a node that is down times
+         * out, so no availability bound can be promised.
+         */
+        public boolean crashes() {
+            return has(Fault.KILL) || has(Fault.PAUSE);
+        }
+
+        /** The faults as --nemesis spells them, comma-separated in a fixed order; empty for none. */
+        public String names() {
+            return String.join(",", Arrays.stream(Fault.values()).filter(enabled::contains).map(Fault::label).toList());
+        }
+    }
+
+    /** The faults --nemesis takes, as Maelstrom names them. */
+    public enum Fault {
+        /** Network partitions. */
+        PARTITION,
+        /** Nodes killed with SIGKILL and started again. */
+        KILL,
+        /** Nodes suspended with SIGSTOP and continued with SIGCONT. */
+        PAUSE;
+
+        /** The name on the command line. */
+        public String label() {
+            return name().toLowerCase();
+        }
+
+        /**
+         * Parses --nemesis: a comma-separated list of fault names, or nothing.
+         *
+         * @throws IllegalArgumentException naming the faults there are, for an unknown name
+         */
+        public static Set<Fault> parse(String text) {
+            Set<Fault> faults = EnumSet.noneOf(Fault.class);
+            for (String word : text.split(",")) {
+                String name = word.trim();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                try {
+                    faults.add(valueOf(name.toUpperCase()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown fault " + name + "; --nemesis takes a comma-separated "
+                            + "list of partition, kill and pause");
+                }
+            }
+            return faults;
+        }
     }
 
     /**

@@ -1,9 +1,12 @@
 package bench;
 
-import bench.nemesis.PartitionNemesis;
+import bench.nemesis.CombinedNemesis;
+import bench.nemesis.NemesisEvent;
+import bench.nemesis.Target;
 import bench.net.Client;
 import bench.net.Network;
 import bench.net.NodeProcess;
+import bench.net.Spawner;
 import bench.report.Results;
 import bench.report.Verdict;
 import bench.service.Services;
@@ -18,19 +21,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import lib.RpcError;
 
 /**
  * Runs one test the way Maelstrom does: start every node at once, init them, let the
  * workload set up, run clients at the requested rate while the nemesis cuts the
- * network, then (for workloads with a final phase) heal, wait, and make the final
- * requests; kill the nodes and judge the history.
+ * network and kills or pauses nodes, then (for workloads with a final phase) heal,
+ * wait, and make the final requests; kill the nodes and judge the history.
+ *
+ * <p>Each run's nodes, restarts included, are started by a {@link Spawner} of its own,
+ * which lives exactly as long as the run: their parent process tells one run from
+ * another, as each Maelstrom run's JVM does.
  */
 public final class Runner {
 
@@ -47,6 +58,7 @@ public final class Runner {
     private final boolean logStderr;
     private final Random opsRandom;
     private final Random nemesisRandom;
+    private final Random processRandom;
     private final Network network;
     private final List<String> nodeIds;
     private final AtomicInteger nextClient = new AtomicInteger();
@@ -54,8 +66,10 @@ public final class Runner {
     private final ConcurrentLinkedQueue<Op> history = new ConcurrentLinkedQueue<>();
     /** Maelstrom's operations (a request with its continuations as one): what the results count. */
     private final ConcurrentLinkedQueue<Op> operations = new ConcurrentLinkedQueue<>();
-    /** The partition nemesis of the main phase, or null without --nemesis partition. */
-    private PartitionNemesis nemesis;
+    /** The nemesis of the main phase, or null without --nemesis. */
+    private CombinedNemesis nemesis;
+    /** The nodes by id, in order. */
+    private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
     private final List<String> runProblems = Collections.synchronizedList(new ArrayList<>());
     private final List<Worker> workers = new ArrayList<>();
     private final boolean reusableClient;
@@ -74,6 +88,8 @@ public final class Runner {
         this.nemesisRandom = new Random(seeds.nextLong());
         Random latencyRandom = new Random(seeds.nextLong());
         Random serviceRandom = new Random(seeds.nextLong());
+        // Drawn last, so that the other seeds stay what they were before kills and pauses.
+        this.processRandom = new Random(seeds.nextLong());
         this.network = new Network(new Network.Latency(options.cluster().latencyMillis(), options.cluster().latencyDist(),
                 latencyRandom));
         Services.start(network, serviceRandom);
@@ -109,40 +125,45 @@ public final class Runner {
         Path logs = options.runDir().resolve("node-logs");
         Files.createDirectories(logs);
         long cpuBefore = processCpuNanos();
-        List<NodeProcess> nodes = startNodes(logs);
-        boolean ready = nodes.size() == nodeIds.size() && init(nodes);
-        if (ready) {
-            setup();
-            mainPhase();
-            if (workload.hasFinalPhase()) {
-                if (nemesis != null) {
-                    nemesis.heal();
+        List<String> command = new ArrayList<>(List.of(program.bin().toString()));
+        command.addAll(program.args());
+        boolean ready;
+        try (Spawner spawner = new Spawner(command)) {
+            startNodes(spawner, logs);
+            ready = nodes.size() == nodeIds.size() && init();
+            if (ready) {
+                setup();
+                mainPhase();
+                if (workload.hasFinalPhase()) {
+                    if (nemesis != null) {
+                        nemesis.heal();
+                    }
+                    log.printf("[bench] %squiet for %.1f s, then final requests%n", nemesis != null ? "healed; " : "",
+                            load.quietPeriod());
+                    sleepNanos((long) (load.quietPeriod() * 1e9));
+                    finalPhase();
                 }
-                log.printf("[bench] %squiet for %.1f s, then final requests%n", nemesis != null ? "healed; " : "",
-                        load.quietPeriod());
-                sleepNanos((long) (load.quietPeriod() * 1e9));
-                finalPhase();
             }
+            nodes.values().forEach(NodeProcess::detach);
+            nodes.values().forEach(NodeProcess::stop);
         }
-        nodes.forEach(NodeProcess::detach);
-        nodes.forEach(NodeProcess::stop);
         long cpuAfter = processCpuNanos();
         List<Op> ops = new ArrayList<>(history);
         ops.sort(Comparator.comparingLong(Op::invokedAt));
-        writeHistory(ops);
+        List<NemesisEvent> events = nemesis == null ? List.of() : nemesis.events();
+        writeHistory(ops, events);
         Verdict verdict = ready ? judge(ops) : null;
         var cost = new Results.Cost((cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis(),
-                nodes.stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum());
+                nodes.values().stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum());
         List<Op> counted = new ArrayList<>(operations);
         counted.sort(Comparator.comparingLong(Op::invokedAt));
-        return Results.of(options, verdict, counted, network.stats(), problems(nodes),
-                nemesis == null ? List.of() : nemesis.events(), cost);
+        return Results.of(options, verdict, counted, network.stats(), problems(), events, cost);
     }
 
     /** The run's problems, then each node's with the last lines of its log. */
-    private List<String> problems(List<NodeProcess> nodes) {
+    private List<String> problems() {
         List<String> problems = new ArrayList<>(runProblems);
-        for (NodeProcess node : nodes) {
+        for (NodeProcess node : nodes.values()) {
             for (String p : node.problems()) {
                 List<String> tail = node.lastLogLines();
                 problems.add("node " + node.id() + " " + p + (tail.isEmpty() ? " (its log is empty)"
@@ -152,65 +173,156 @@ public final class Runner {
         return problems;
     }
 
-    /** Writes every operation as one JSON line, history.jsonl, for reading a failure after the fact. */
-    private void writeHistory(List<Op> ops) throws IOException {
+    /**
+     * Writes every operation as one JSON line, history.jsonl, for reading a failure after
+     * the fact: the clients' operations and the nemesis's, in invocation order. A nemesis
+     * operation is Jepsen's: process "nemesis", type info, its targets as value.
+     */
+    private void writeHistory(List<Op> ops, List<NemesisEvent> events) throws IOException {
+        List<Map.Entry<Long, ObjectNode>> lines = new ArrayList<>();
+        for (Op op : ops) {
+            ObjectNode line = Json.object().put("process", op.process()).put("client", op.client())
+                    .put("node", op.node()).put("f", op.f()).put("type", op.type().name().toLowerCase())
+                    .put("invoked-ms", op.invokedAt() / 1e6).put("completed-ms", op.completedAt() / 1e6)
+                    .put("final", op.isFinal());
+            line.set("request", op.request());
+            line.set("reply", op.reply());
+            lines.add(Map.entry(op.invokedAt(), line));
+        }
+        for (NemesisEvent e : events) {
+            ObjectNode line = Json.object().put("process", "nemesis").put("f", e.f()).put("type", "info")
+                    .put("invoked-ms", e.invokedNanos() / 1e6).put("completed-ms", e.completedNanos() / 1e6)
+                    .put("final", e.isFinal());
+            switch (e) {
+                case NemesisEvent.Partition p -> {
+                    line.put("shape", p.shape());
+                    line.set("value", Json.MAPPER.valueToTree(p.grudge()));
+                }
+                case NemesisEvent.Processes p -> {
+                    line.put("spec", p.spec());
+                    line.set("value", Json.MAPPER.valueToTree(p.targets()));
+                    line.set("changed", Json.MAPPER.valueToTree(p.changed()));
+                }
+            }
+            lines.add(Map.entry(e.invokedNanos(), line));
+        }
+        lines.sort(Map.Entry.comparingByKey());
         try (var out = Files.newBufferedWriter(options.runDir().resolve("history.jsonl"))) {
-            for (Op op : ops) {
-                ObjectNode line = Json.object().put("process", op.process()).put("client", op.client())
-                        .put("node", op.node()).put("f", op.f()).put("type", op.type().name().toLowerCase())
-                        .put("invoked-ms", op.invokedAt() / 1e6).put("completed-ms", op.completedAt() / 1e6)
-                        .put("final", op.isFinal());
-                line.set("request", op.request());
-                line.set("reply", op.reply());
-                out.write(line.toString());
+            for (var line : lines) {
+                out.write(line.getValue().toString());
                 out.write('\n');
             }
         }
     }
 
-    private List<NodeProcess> startNodes(Path logs) {
+    private void startNodes(Spawner spawner, Path logs) {
         log.printf("[bench] starting %d nodes: %s %s%n", nodeIds.size(), program.bin(), String.join(" ", program.args()));
-        List<NodeProcess> nodes = new ArrayList<>();
         for (String id : nodeIds) {
             try {
-                nodes.add(NodeProcess.start(id, program.bin(), program.args(), network, logs.resolve(id + ".log"),
-                        logStderr ? log : null));
+                nodes.put(id, NodeProcess.start(id, spawner, network, logs.resolve(id + ".log"), logStderr ? log : null));
             } catch (IOException e) {
                 runProblems.add("node " + id + " could not be started: " + e.getMessage());
             }
         }
-        return nodes;
     }
 
     /** Sends init to every node at once and waits for each init_ok. */
-    private boolean init(List<NodeProcess> nodes) {
+    private boolean init() {
         long t0 = System.nanoTime();
+        List<NodeProcess> failed = onNodes(List.copyOf(nodes.values()), node -> !initialize(node));
+        log.printf("[bench] %d of %d nodes answered init in %d ms%n", nodes.size() - failed.size(), nodes.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        return failed.isEmpty();
+    }
+
+    /** Sends a node init, from a client of its own, and waits for init_ok; notes the node's problem when none came. */
+    private boolean initialize(NodeProcess node) {
+        Client client = newClient();
+        try {
+            ObjectNode body = Json.init(node.id(), nodeIds);
+            // A node that exits will never answer: no need to wait out the deadline.
+            node.exited().thenRun(client::abandon);
+            ObjectNode reply = call(client, node.id(), body, INIT_TIMEOUT);
+            if (reply == null) {
+                node.problem(node.exited().isDone() ? "exited before answering init"
+                        : "did not answer init within " + INIT_TIMEOUT.toSeconds() + " s");
+                return false;
+            }
+            if (!"init_ok".equals(Json.type(reply))) {
+                node.problem("answered init with " + reply);
+                return false;
+            }
+            return true;
+        } finally {
+            client.close();
+        }
+    }
+
+    /** Runs {@code action} on every node at once, as Jepsen's on-nodes does; answers those it was true for, in order. */
+    private static List<NodeProcess> onNodes(List<NodeProcess> targets, Predicate<NodeProcess> action) {
         List<Thread> threads = new ArrayList<>();
-        AtomicInteger failed = new AtomicInteger();
-        List<Client> clients = nodes.stream().map(n -> newClient()).toList();
-        for (int i = 0; i < nodes.size(); i++) {
-            NodeProcess node = nodes.get(i);
-            Client client = clients.get(i);
-            threads.add(Thread.ofVirtual().start(() -> {
-                ObjectNode body = Json.init(node.id(), nodeIds);
-                // A node that exits will never answer: no need to wait out the deadline.
-                node.exited().thenRun(client::abandon);
-                ObjectNode reply = call(client, node.id(), body, INIT_TIMEOUT);
-                if (reply == null) {
-                    failed.incrementAndGet();
-                    node.problem(node.exited().isDone() ? "exited before answering init"
-                            : "did not answer init within " + INIT_TIMEOUT.toSeconds() + " s");
-                } else if (!"init_ok".equals(Json.type(reply))) {
-                    failed.incrementAndGet();
-                    node.problem("answered init with " + reply);
-                }
-                client.close();
-            }));
+        boolean[] hits = new boolean[targets.size()];
+        for (int i = 0; i < targets.size(); i++) {
+            int k = i;
+            threads.add(Thread.ofVirtual().start(() -> hits[k] = action.test(targets.get(k))));
         }
         threads.forEach(Runner::join);
-        log.printf("[bench] %d of %d nodes answered init in %d ms%n", nodes.size() - failed.get(), nodes.size(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        return failed.get() == 0;
+        List<NodeProcess> hit = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            if (hits[i]) {
+                hit.add(targets.get(i));
+            }
+        }
+        return hit;
+    }
+
+    /** The node processes the nemesis acts on, and the network it partitions. */
+    private final class Nodes implements Target {
+
+        @Override
+        public void partition(Map<String, Set<String>> grudge) {
+            network.partition(grudge);
+        }
+
+        @Override
+        public void heal() {
+            network.heal();
+        }
+
+        @Override
+        public List<String> kill(List<String> ids) {
+            return act(ids, NodeProcess::kill);
+        }
+
+        @Override
+        public List<String> start(List<String> ids) {
+            return act(ids, node -> {
+                try {
+                    if (!node.restart()) {
+                        return false;
+                    }
+                } catch (IOException e) {
+                    node.problem("could not be started again: " + e.getMessage());
+                    return false;
+                }
+                initialize(node);
+                return true;
+            });
+        }
+
+        @Override
+        public List<String> pause(List<String> ids) {
+            return act(ids, NodeProcess::pause);
+        }
+
+        @Override
+        public List<String> resume(List<String> ids) {
+            return act(ids, NodeProcess::resume);
+        }
+
+        private List<String> act(List<String> ids, Predicate<NodeProcess> action) {
+            return onNodes(ids.stream().map(nodes::get).toList(), action).stream().map(NodeProcess::id).toList();
+        }
     }
 
     /** Sends each node the workload's setup request, one client per node, as Jepsen does. */
@@ -337,10 +449,11 @@ public final class Runner {
         start = System.nanoTime();
         long end = start + (long) (load.timeLimit() * 1e9);
         log.printf("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s%n", options.workload(),
-                load.timeLimit(), load.rate(), load.concurrency(), options.faults().partition() ? ", partitions" : "");
+                load.timeLimit(), load.rate(), load.concurrency(),
+                options.faults().enabled().isEmpty() ? "" : ", nemesis " + options.faults().names());
         Schedule schedule = new Schedule(load.rate(), load.concurrency(), opsRandom);
-        nemesis = options.faults().partition()
-                ? new PartitionNemesis(network, nodeIds, options.faults().nemesisInterval(), nemesisRandom, start) : null;
+        nemesis = options.faults().enabled().isEmpty() ? null
+                : new CombinedNemesis(new Nodes(), nodeIds, options.faults(), nemesisRandom, processRandom, start);
         Thread nemesisThread = nemesis == null ? null
                 : Thread.ofVirtual().name("nemesis").start(() -> nemesis.run(end, schedule::nemesisInvoked));
         if (load.rate() > 0) {

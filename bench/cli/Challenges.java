@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,9 +24,9 @@ public final class Challenges {
      * @param measure reads the measured value from the results, or null when absent
      * @param limit   the bound the value must stay strictly below, or null for a
      *                criterion judged by {@code pass} alone
-     * @param performance whether it measures performance rather than correctness
+     * @param kind    what it measures, which decides the runs it applies to
      */
-    public record Criterion(String name, Function<Results, Double> measure, Double limit, boolean performance) {
+    public record Criterion(String name, Function<Results, Double> measure, Double limit, Kind kind) {
 
         /** The measured value, or null. */
         public Double value(Results results) {
@@ -52,6 +53,18 @@ public final class Challenges {
         }
     }
 
+    /** What a criterion measures. */
+    public enum Kind {
+        /** The checker's verdict: applies to every run. */
+        SAFETY,
+        /** Messages or latency: measured under the part's own faults only. */
+        PERFORMANCE,
+        /** A bound on the ok fraction: cannot hold while nodes are killed or paused. */
+        AVAILABILITY,
+        /** A figure only reported, with no bound: applies to every run. */
+        REPORTED
+    }
+
     /**
      * A part of the challenge.
      *
@@ -63,23 +76,37 @@ public final class Challenges {
      */
     public record Challenge(String part, String workload, String script, List<String> flags, List<Criterion> criteria) {
 
-        /**
-         * The criteria that apply to a run: the parts that measure performance (3d, 3e)
-         * do so without partitions and only ask for correctness under them, so with a
-         * nemesis the part's own flags lack, only the other criteria are judged.
-         */
+        /** The criteria that apply to a run: those {@link #whyNotJudged} has no reason to skip. */
         public List<Criterion> judged(Options options) {
-            boolean addedPartitions = options.faults().partition() && !flags.contains("partition");
-            return addedPartitions ? criteria.stream().filter(c -> !c.performance()).toList() : criteria;
+            return criteria.stream().filter(c -> whyNotJudged(c, options) == null).toList();
+        }
+
+        /**
+         * Why a criterion does not apply to a run, or null when it does. The parts that
+         * measure performance (3d, 3e) do so without faults and only ask for correctness
+         * under them, so with a fault the part's own flags lack, performance is not judged.
+         * A request to a killed or paused node times out, so no availability bound holds
+         * under kill or pause: the safety checks must still hold, and availability is reported.
+         */
+        public String whyNotJudged(Criterion criterion, Options options) {
+            int at = flags.indexOf("--nemesis");
+            Set<Options.Fault> own = at < 0 ? Set.of() : Options.Fault.parse(flags.get(at + 1));
+            boolean addedFaults = !own.containsAll(options.faults().enabled());
+            return switch (criterion.kind()) {
+                case PERFORMANCE -> addedFaults ? "performance is measured under the part's own faults only" : null;
+                case AVAILABILITY -> options.faults().crashes()
+                        ? "no availability bound holds while nodes are killed or paused" : null;
+                case SAFETY, REPORTED -> null;
+            };
         }
     }
 
     /** The checker's verdict as a criterion: 1 when valid. */
     static final Criterion VALID = new Criterion("checker valid",
-            r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0, null, false);
+            r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0, null, Kind.SAFETY);
 
     static Criterion serversMsgsPerOp(double limit) {
-        return new Criterion("servers msgs-per-op < " + (long) limit, Results::serversMsgsPerOp, limit, true);
+        return new Criterion("servers msgs-per-op < " + (long) limit, Results::serversMsgsPerOp, limit, Kind.PERFORMANCE);
     }
 
     static Criterion stableLatency(String quantile, String label, double limitMillis) {
@@ -89,20 +116,20 @@ public final class Challenges {
             }
             JsonNode v = r.verdict().details().path("stable-latencies").get(quantile);
             return v == null ? null : v.asDouble();
-        }, limitMillis, true);
+        }, limitMillis, Kind.PERFORMANCE);
     }
 
     /** Availability as a criterion: 1 when every operation ended ok, as --availability total demands. */
     static final Criterion TOTAL_AVAILABILITY = new Criterion("availability total (ok fraction = 1)",
-            r -> r.ops().okFraction(), null, false);
+            r -> r.ops().okFraction(), null, Kind.AVAILABILITY);
 
     /** Servers msgs-per-op, only reported: 5c's page asks for "fewer" than 5b, not a bound. */
     static final Criterion SERVERS_MSGS_PER_OP = new Criterion("servers msgs-per-op (reported)",
-            Results::serversMsgsPerOp, Double.POSITIVE_INFINITY, false);
+            Results::serversMsgsPerOp, Double.POSITIVE_INFINITY, Kind.REPORTED);
 
     /** The ok fraction, only reported (5c asks for better availability than 5b, not a bound). */
     static final Criterion AVAILABILITY = new Criterion("availability (reported)", r -> r.ops().okFraction(),
-            Double.POSITIVE_INFINITY, false);
+            Double.POSITIVE_INFINITY, Kind.REPORTED);
 
     private static final List<String> KAFKA = List.of("--concurrency", "2n", "--time-limit", "20", "--rate", "1000");
 

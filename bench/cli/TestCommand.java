@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
@@ -57,7 +58,7 @@ public final class TestCommand implements Callable<Integer> {
     String latencyDist;
     @Option(names = "--topology", defaultValue = "grid", description = "Broadcast topology: grid, line, total, tree2, tree3, tree4.")
     String topology;
-    @Option(names = "--nemesis", defaultValue = "", description = "Faults: partition.")
+    @Option(names = "--nemesis", defaultValue = "", description = "Faults, comma-separated: partition, kill, pause.")
     String nemesis;
     @Option(names = "--nemesis-interval", defaultValue = "10", description = "Mean seconds between nemesis operations.")
     double nemesisInterval;
@@ -161,15 +162,17 @@ public final class TestCommand implements Callable<Integer> {
         }
         boolean all = true;
         System.out.printf("%nChallenge %s:%n", preset.part());
-        List<Challenges.Criterion> judged = preset.judged(results.options());
-        preset.criteria().stream().filter(c -> !judged.contains(c)).forEach(c -> System.out.printf(
-                "  %-4s %-34s not judged: performance is measured without partitions%n", "SKIP", c.name()));
-        for (Challenges.Criterion c : judged) {
+        for (Challenges.Criterion c : preset.criteria()) {
             Double v = c.value(results);
+            String measured = v == null ? "nothing" : Challenges.Criterion.shown(v);
+            String skipped = preset.whyNotJudged(c, results.options());
+            if (skipped != null) {
+                System.out.printf("  %-4s %-34s measured %s, not judged: %s%n", "SKIP", c.name(), measured, skipped);
+                continue;
+            }
             boolean pass = c.pass(results);
             all &= pass;
-            System.out.printf("  %-4s %-34s measured %s%n", pass ? "PASS" : "FAIL", c.name(),
-                    v == null ? "nothing" : Challenges.Criterion.shown(v));
+            System.out.printf("  %-4s %-34s measured %s%n", pass ? "PASS" : "FAIL", c.name(), measured);
         }
         return all ? 0 : results.validity() == Verdict.Validity.UNKNOWN ? 2 : 1;
     }
@@ -231,9 +234,7 @@ public final class TestCommand implements Callable<Integer> {
         if (!Topology.NAMES.contains(topology)) {
             throw new IllegalArgumentException("unknown topology " + topology + "; one of " + Topology.NAMES);
         }
-        if (!nemesis.isBlank() && !nemesis.trim().equals("partition")) {
-            throw new IllegalArgumentException("the only nemesis is partition, not " + nemesis);
-        }
+        Set<Options.Fault> faults = Options.Fault.parse(nemesis);
         if (availability != null && !availability.equals("total")) {
             try {
                 double a = Double.parseDouble(availability);
@@ -265,7 +266,7 @@ public final class TestCommand implements Callable<Integer> {
                 new Options.Cluster(nodeCount, latency, dist),
                 new Options.Load(timeLimit, rate, Options.parseConcurrency(concurrency, nodeCount), quietPeriod,
                         availability),
-                new Options.Faults(!nemesis.isBlank(), nemesisInterval),
+                new Options.Faults(faults, nemesisInterval),
                 new Options.WorkloadParams(topology, Arrays.stream(consistencyModels.split("\\s*,\\s*")).toList(),
                         maxTxnLength, maxWritesPerKey, keyCount),
                 seed != null ? seed : ThreadLocalRandom.current().nextLong(), runDir);

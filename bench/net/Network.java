@@ -204,7 +204,9 @@ public final class Network implements AutoCloseable {
 
     /**
      * Makes {@code id} reachable with a mailbox its owner empties with
-     * {@link Mailbox#take} on a thread of its own, as a node's stdin writer does.
+     * {@link Mailbox#take} on a thread of its own, as a node's stdin writer does. Opened
+     * again, a fresh mailbox replaces the old one, whose messages are dropped: a killed
+     * node's restart, as Maelstrom installs a fresh queue.
      *
      * @param takesLines whether the owner only needs {@link Message#toLine()}: then a
      *                   line a node printed is passed on as it is, never parsed nor

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The outcome of a run: the verdicts, the net statistics as Maelstrom's net checker
@@ -39,17 +40,23 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
      * @param fail              operations that certainly failed
      * @param info              operations with unknown outcome
      * @param okFraction        ok ÷ invoked, as Maelstrom's availability checker reports it
-     * @param availabilityValid whether --availability was met (true when not asked)
+     * @param availabilityJudged whether --availability was asked and applies: a request to
+     *                          a killed or paused node times out, so under kill or pause
+     *                          no bound can hold, and the ok fraction is only reported
+     * @param availabilityValid whether --availability was met (true when not judged)
      */
-    public record Ops(long invoked, long ok, long fail, long info, double okFraction, boolean availabilityValid) {
+    public record Ops(long invoked, long ok, long fail, long info, double okFraction, boolean availabilityJudged,
+                      boolean availabilityValid) {
 
-        /** Counts a history and judges it against {@code availability} (null, "total" or a fraction). */
-        static Ops of(List<Op> history, String availability) {
+        /** Counts a history and judges it against the options' --availability, unless nodes crash. */
+        static Ops of(List<Op> history, Options options) {
             long ok = history.stream().filter(Op::ok).count();
             long fail = history.stream().filter(o -> o.type() == Op.Type.FAIL).count();
             double okFraction = history.isEmpty() ? 1.0 : (double) ok / history.size();
-            return new Ops(history.size(), ok, fail, history.size() - ok - fail, okFraction,
-                    availabilityMet(availability, okFraction));
+            String availability = options.load().availability();
+            boolean judged = availability != null && !options.faults().crashes();
+            return new Ops(history.size(), ok, fail, history.size() - ok - fail, okFraction, judged,
+                    !judged || availabilityMet(availability, okFraction));
         }
     }
 
@@ -75,7 +82,7 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
      */
     public static Results of(Options options, Verdict verdict, List<Op> history, Network.Stats net,
                              List<String> problems, List<NemesisEvent> nemesis, Cost cost) {
-        Ops ops = Ops.of(history, options.load().availability());
+        Ops ops = Ops.of(history, options);
         Verdict.Validity validity = verdict == null ? Verdict.Validity.INVALID : verdict.validity();
         if (!ops.availabilityValid() || !problems.isEmpty()) {
             validity = Verdict.Validity.INVALID;
@@ -84,11 +91,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
                 List.copyOf(nemesis), cost);
     }
 
-    /** Maelstrom's availability checker: nothing asked, "total", or a minimum fraction. */
+    /** Maelstrom's availability checker: "total" or a minimum fraction. */
     static boolean availabilityMet(String availability, double okFraction) {
-        if (availability == null) {
-            return true;
-        }
         if (availability.equals("total")) {
             return okFraction == 1.0;
         }
@@ -124,7 +128,7 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         test.put("node-count", options.cluster().nodeCount()).put("time-limit", options.load().timeLimit())
                 .put("rate", options.load().rate()).put("latency", options.cluster().latencyMillis())
                 .put("latency-dist", options.cluster().latencyDist().name().toLowerCase())
-                .put("nemesis", options.faults().partition() ? "partition" : "")
+                .put("nemesis", options.faults().names())
                 .put("nemesis-interval", options.faults().nemesisInterval())
                 .put("concurrency", options.load().concurrency())
                 .put("availability", options.load().availability()).put("quiet-period", options.load().quietPeriod())
@@ -135,7 +139,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
             workload.setAll(verdict.details());
             verdict.findings().forEach(workload.putArray("findings")::add);
         }
-        root.putObject("availability").put("valid", ops.availabilityValid()).put("ok-fraction", ops.okFraction());
+        root.putObject("availability").put("valid", ops.availabilityValid()).put("judged", ops.availabilityJudged())
+                .put("ok-fraction", ops.okFraction());
         root.putObject("ops").put("invoked", ops.invoked()).put("ok", ops.ok()).put("fail", ops.fail())
                 .put("info", ops.info());
         ObjectNode netJson = root.putObject("net");
@@ -148,12 +153,28 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
                 .put("0.5", l.p50()).put("0.95", l.p95()).put("0.99", l.p99()).put("1", l.max()));
         ArrayNode nem = root.putArray("nemesis");
         for (NemesisEvent e : nemesis) {
-            ObjectNode ev = nem.addObject().put("time-ms", e.atNanos() / 1_000_000).put("f", e.f());
-            if (e.shape() != null) {
-                ev.put("shape", e.shape());
-                ev.set("grudge", Json.MAPPER.valueToTree(e.grudge()));
+            ObjectNode ev = nem.addObject().put("time-ms", e.invokedNanos() / 1_000_000)
+                    .put("completed-ms", e.completedNanos() / 1_000_000).put("f", e.f()).put("final", e.isFinal());
+            switch (e) {
+                case NemesisEvent.Partition p when p.shape() != null -> {
+                    ev.put("shape", p.shape());
+                    ev.set("grudge", Json.MAPPER.valueToTree(p.grudge()));
+                }
+                case NemesisEvent.Partition p -> {
+                }
+                case NemesisEvent.Processes p -> {
+                    ev.put("spec", p.spec());
+                    ev.set("targets", Json.MAPPER.valueToTree(p.targets()));
+                    ev.set("changed", Json.MAPPER.valueToTree(p.changed()));
+                }
             }
         }
+        ObjectNode down = root.putObject("downtime");
+        Downtime.of(nemesis).forEach((node, spans) -> {
+            ArrayNode list = down.putArray(node);
+            spans.forEach(span -> list.addObject().put("fault", span.fault()).put("from-ms", span.fromMillis())
+                    .put("to-ms", span.toMillis()));
+        });
         root.putObject("bench").put("cpu-seconds", cost.benchCpuSeconds()).put("messages-routed", cost.routed())
                 .put("cpu-seconds-per-1000-messages", cost.benchCpuPer1000())
                 .put("max-delivery-lag-ms", cost.maxLagMillis())
@@ -177,19 +198,22 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         out.println();
         out.printf("%s: %d nodes, %s %s%n", options.workload(), options.cluster().nodeCount(), options.program().bin().getFileName(),
                 String.join(" ", options.program().args()));
+        String required = options.load().availability();
         out.printf("  ops        %d invoked: %d ok, %d fail, %d info; ok fraction %.4f%s%n", ops.invoked(), ops.ok(),
-                ops.fail(), ops.info(), ops.okFraction(),
-                options.load().availability() == null ? "" : " (required " + options.load().availability() + ": "
-                        + (ops.availabilityValid() ? "met" : "NOT met") + ")");
+                ops.fail(), ops.info(), ops.okFraction(), required == null ? ""
+                        : !ops.availabilityJudged() ? " (required " + required + ": not judged, nodes are killed or paused)"
+                        : " (required " + required + ": " + (ops.availabilityValid() ? "met" : "NOT met") + ")");
         out.printf("  net        all %d msgs (%.2f/op), clients %d, servers %d (%.2f/op)%n", net.all().msgCount(),
                 allMsgsPerOp(), net.clients().msgCount(), net.servers().msgCount(), serversMsgsPerOp());
         latencies.forEach((f, l) -> out.printf("  latency    %-22s %6d ok, ms: median %.1f, 0.95 %.1f, 0.99 %.1f, max %.1f%n",
                 f, l.count(), l.p50(), l.p95(), l.p99(), l.max()));
-        long partitions = nemesis.stream().filter(e -> e.shape() != null).count();
-        if (partitions > 0) {
-            out.printf("  nemesis    %d partitions: %s%n", partitions,
-                    String.join(", ", nemesis.stream().filter(e -> e.shape() != null).map(NemesisEvent::shape).toList()));
+        List<String> shapes = nemesis.stream().map(e -> e instanceof NemesisEvent.Partition p ? p.shape() : null)
+                .filter(Objects::nonNull).toList();
+        if (!shapes.isEmpty()) {
+            out.printf("  nemesis    %d partitions: %s%n", shapes.size(), String.join(", ", shapes));
         }
+        Downtime.of(nemesis).forEach((node, spans) -> out.printf("  nemesis    %s %s%n", node, String.join(", ",
+                spans.stream().map(Downtime.Span::toString).toList())));
         if (verdict != null) {
             out.printf("  workload   %s%n", verdict.validity().name().toLowerCase());
             verdict.details().properties().forEach(e -> out.printf("    %-18s %s%n", e.getKey(), brief(e.getValue())));

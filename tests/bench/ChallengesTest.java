@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -45,7 +46,7 @@ class ChallengesTest {
         assertEquals(List.of("broadcast"), options.program().args());
         assertEquals(List.of(25, 100.0, 100L), List.of(options.cluster().nodeCount(), options.load().rate(),
                 options.cluster().latencyMillis()));
-        assertTrue(options.faults().partition());
+        assertEquals(Set.of(Options.Fault.PARTITION), options.faults().enabled());
 
         assertEquals(List.of("broadcast", "hub-batch=1000"),
                 TestCommand.parse("--challenge", "3e", "hub-batch=1000").program().args(), "node words follow the script");
@@ -78,7 +79,7 @@ class ChallengesTest {
         var net = new Network.Stats(new Network.Counts(servers + 2 * ops, 0, servers + 2 * ops),
                 new Network.Counts(2 * ops, 0, 2 * ops), new Network.Counts(servers, 0, servers));
         return new Results(options, validity, new Verdict(validity, details, List.of()),
-                new Results.Ops(ops, ops, 0, 0, 1, true), net, Map.of(), List.of(), List.of(),
+                new Results.Ops(ops, ops, 0, 0, 1, false, true), net, Map.of(), List.of(), List.of(),
                 new Results.Cost(1, servers, 0, 10));
     }
 
@@ -105,6 +106,30 @@ class ChallengesTest {
         assertEquals(4, Challenges.get("3d").judged(calm).size());
         assertEquals(List.of("checker valid"), Challenges.get("3d").judged(cut).stream().map(Challenges.Criterion::name).toList());
         assertEquals(1, Challenges.get("4").judged(cut).size(), "4's own flags have partitions: nothing to drop");
+    }
+
+    @Test
+    void underKillsOrPausesNoAvailabilityBoundIsJudgedButSafetyIs() {
+        var kill = TestCommand.parse("--challenge", "6b", "--nemesis", "partition,kill");
+        assertEquals(List.of("checker valid"), Challenges.get("6b").judged(kill).stream().map(Challenges.Criterion::name)
+                .toList());
+        assertTrue(Challenges.get("6b").whyNotJudged(Challenges.get("6b").criteria().get(1), kill).contains("killed"));
+        var pause = TestCommand.parse("--challenge", "5c", "--nemesis", "pause");
+        assertEquals(3, Challenges.get("5c").judged(pause).size(), "5c only reports its availability and messages");
+        assertEquals(1, Challenges.get("3d").judged(TestCommand.parse("--challenge", "3d", "--nemesis", "pause")).size(),
+                "no performance bound under a fault the part lacks");
+        assertEquals(2, Challenges.get("6b").judged(TestCommand.parse("--challenge", "6b")).size());
+    }
+
+    @Test
+    void theNemesisTakesACommaSeparatedListOfFaults() {
+        assertEquals(Set.of(Options.Fault.PARTITION, Options.Fault.KILL, Options.Fault.PAUSE),
+                TestCommand.parse("--challenge", "1", "--nemesis", "pause, kill,partition").faults().enabled());
+        assertEquals("partition,kill", TestCommand.parse("--challenge", "1", "--nemesis", "kill,partition").faults().names());
+        assertEquals(Set.of(), TestCommand.parse("--challenge", "3b").faults().enabled());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> TestCommand.parse("--challenge", "1", "--nemesis",
+                "partition,crash"));
+        assertTrue(unknown.getMessage().contains("unknown fault crash"), unknown.getMessage());
     }
 
     @Test
