@@ -1,5 +1,6 @@
 package bench;
 
+import bench.nemesis.NemesisEvent;
 import bench.nemesis.PartitionNemesis;
 import bench.net.Client;
 import bench.net.Network;
@@ -7,6 +8,10 @@ import bench.net.NodeProcess;
 import bench.report.Results;
 import bench.report.Verdict;
 import bench.service.Services;
+import bench.view.Faults;
+import bench.view.MessageJournal;
+import bench.view.Pictures;
+import bench.view.RunTrace;
 import bench.workload.Workload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -51,6 +56,9 @@ public final class Runner {
     private final List<String> nodeIds;
     private final AtomicInteger nextClient = new AtomicInteger();
     private final ConcurrentLinkedQueue<Op> history = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger completed = new AtomicInteger();
+    private final MessageJournal journal = new MessageJournal();
+    private final Progress progress;
     /** The partition nemesis of the main phase, or null without --nemesis partition. */
     private PartitionNemesis nemesis;
     private final List<String> runProblems = Collections.synchronizedList(new ArrayList<>());
@@ -72,7 +80,10 @@ public final class Runner {
         Random serviceRandom = new Random(seeds.nextLong());
         this.network = new Network(new Network.Latency(options.cluster().latencyMillis(), options.cluster().latencyDist(),
                 latencyRandom));
+        network.journal(journal);
         Services.start(network, serviceRandom);
+        this.progress = new Progress(log, log == System.err && Progress.stderrIsTerminal(), completed::get,
+                () -> nemesis == null ? 0 : (int) nemesis.events().stream().filter(e -> e.f().startsWith("start-")).count());
         this.nodeIds = options.nodes();
         this.reusableClient = workload.reusableClient();
     }
@@ -95,7 +106,7 @@ public final class Runner {
     public static Results run(Options options, Workload workload, PrintStream log, boolean logStderr)
             throws IOException {
         Runner runner = new Runner(options, workload, log, logStderr);
-        try (runner.network) {
+        try (runner.network; runner.progress) {
             return runner.run();
         }
     }
@@ -104,32 +115,59 @@ public final class Runner {
         Path logs = options.runDir().resolve("node-logs");
         Files.createDirectories(logs);
         long cpuBefore = processCpuNanos();
+        long began = System.nanoTime();
+        progress.phase("init", Runner.INIT_TIMEOUT.toSeconds());
         List<NodeProcess> nodes = startNodes(logs);
         boolean ready = nodes.size() == nodeIds.size() && init(nodes);
         if (ready) {
+            progress.phase("setup", 0);
             setup();
             mainPhase();
             if (workload.hasFinalPhase()) {
                 if (nemesis != null) {
                     nemesis.heal();
                 }
-                log.printf("[bench] %squiet for %.1f s, then final requests%n", nemesis != null ? "healed; " : "",
-                        load.quietPeriod());
+                progress.println(String.format("[bench] %squiet for %.1f s, then final requests",
+                        nemesis != null ? "healed; " : "", load.quietPeriod()));
+                progress.phase("quiet", load.quietPeriod());
                 sleepNanos((long) (load.quietPeriod() * 1e9));
+                progress.phase("final requests", 0);
                 finalPhase();
             }
         }
         nodes.forEach(NodeProcess::detach);
         nodes.forEach(NodeProcess::stop);
         long cpuAfter = processCpuNanos();
+        progress.close();
         List<Op> ops = new ArrayList<>(history);
         ops.sort(Comparator.comparingLong(Op::invokedAt));
         writeHistory(ops);
+        List<NemesisEvent> events = nemesis == null ? List.of() : nemesis.events();
+        double drawingSeconds = draw(ops, events, start != 0 ? start : began);
         Verdict verdict = ready ? judge(ops) : null;
         var cost = new Results.Cost((cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis(),
-                nodes.stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum());
-        return Results.of(options, verdict, ops, network.stats(), problems(nodes),
-                nemesis == null ? List.of() : nemesis.events(), cost);
+                nodes.stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum(), drawingSeconds);
+        return Results.of(options, verdict, ops, network.stats(), problems(nodes), events, cost);
+    }
+
+    /**
+     * Draws the run's pictures beside its results, times relative to {@code origin};
+     * returns the seconds it took. A picture that cannot be drawn is reported and
+     * skipped: it says nothing about the nodes.
+     */
+    private double draw(List<Op> ops, List<NemesisEvent> events, long origin) {
+        long t0 = System.nanoTime();
+        long end = t0 - origin;
+        String title = options.workload() + " · " + nodeIds.size() + " nodes · seed " + options.seed() + " · "
+                + program.bin().getFileName() + " " + String.join(" ", program.args());
+        var trace = new RunTrace(title, ops, Faults.intervals(events, end), journal.flights(origin),
+                journal.truncated(), load.timeLimit(), end);
+        try {
+            Pictures.write(options.runDir(), trace);
+        } catch (IOException | RuntimeException e) {
+            log.println("[bench] could not draw the run's pictures: " + e);
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** The run's problems, then each node's with the last lines of its log. */
@@ -162,7 +200,8 @@ public final class Runner {
     }
 
     private List<NodeProcess> startNodes(Path logs) {
-        log.printf("[bench] starting %d nodes: %s %s%n", nodeIds.size(), program.bin(), String.join(" ", program.args()));
+        progress.println(String.format("[bench] starting %d nodes: %s %s", nodeIds.size(), program.bin(),
+                String.join(" ", program.args())));
         List<NodeProcess> nodes = new ArrayList<>();
         for (String id : nodeIds) {
             try {
@@ -201,8 +240,8 @@ public final class Runner {
             }));
         }
         threads.forEach(Runner::join);
-        log.printf("[bench] %d of %d nodes answered init in %d ms%n", nodes.size() - failed.get(), nodes.size(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        progress.println(String.format("[bench] %d of %d nodes answered init in %d ms", nodes.size() - failed.get(),
+                nodes.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
         return failed.get() == 0;
     }
 
@@ -272,6 +311,7 @@ public final class Runner {
                 process += load.concurrency();
             }
             history.add(op);
+            completed.incrementAndGet();
             guarded(() -> {
                 workload.completed(op);
                 return null;
@@ -306,8 +346,10 @@ public final class Runner {
         }
         start = System.nanoTime();
         long end = start + (long) (load.timeLimit() * 1e9);
-        log.printf("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s%n", options.workload(),
-                load.timeLimit(), load.rate(), load.concurrency(), options.faults().partition() ? ", partitions" : "");
+        progress.println(String.format("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s",
+                options.workload(), load.timeLimit(), load.rate(), load.concurrency(),
+                options.faults().partition() ? ", partitions" : ""));
+        progress.phase("main", load.timeLimit());
         Schedule schedule = new Schedule(load.rate(), load.concurrency(), opsRandom);
         nemesis = options.faults().partition()
                 ? new PartitionNemesis(network, nodeIds, options.faults().nemesisInterval(), nemesisRandom, start) : null;
