@@ -75,13 +75,11 @@ public final class LamportDiagram {
         for (var f : flights) {
             to = Math.max(to, Math.max(f.sentAt(), f.arrivedAt()));
         }
-        double spanMs = (to - from) / 1e6;
-        double height = Math.clamp(Math.max(spanMs * 0.5, flights.size() * 6.0), 400, MAX_HEIGHT);
-        double perMs = height / spanMs;
+        double height = Math.clamp(flights.size() * 7.0, 400, MAX_HEIGHT);
+        TimeScale y = new TimeScale(flights, height);
         long stubTo = to;
-        Function<Long, Integer> y = t -> (int) Math.round(TOP + (t - from) / 1e6 * perMs);
         int width = LEFT + Math.max(order.size(), 4) * LANE + 20;
-        int bottom = (int) Math.round(TOP + height) + BOTTOM;
+        int bottom = y.apply(to) + BOTTOM;
 
         var svg = new StringBuilder(200 + flights.size() * 260);
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
@@ -117,9 +115,23 @@ public final class LamportDiagram {
                     .append("\" y=\"").append(y0 + 12).append("\" text-anchor=\"end\" fill=\"#a03020\">")
                     .append(Html.escape(f.kind() + " " + f.detail())).append("</text>\n");
         }
-        double stepMs = tickStep(spanMs, height);
+        for (long[] gap : y.gaps()) {
+            int y0 = y.apply(gap[0]), y1 = y.apply(gap[1]);
+            svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(y0 + 2).append("\" width=\"")
+                    .append(width - LEFT).append("\" height=\"").append(Math.max(1, y1 - y0 - 4))
+                    .append("\" fill=\"#f0f0f0\"/><text x=\"").append(LEFT + 6).append("\" y=\"")
+                    .append((y0 + y1) / 2 + 4).append("\" fill=\"#777\">").append(Html.escape(
+                            String.format("%.2f s without messages, drawn short", (gap[1] - gap[0]) / 1e9)))
+                    .append("</text>\n");
+        }
+        int lastTick = -1000;
+        double stepMs = tickStep(y.perMs);
         for (double t = Math.ceil(from / 1e6 / stepMs) * stepMs; t * 1e6 <= to; t += stepMs) {
             int ty = y.apply((long) (t * 1e6));
+            if (ty - lastTick < 30) {
+                continue;
+            }
+            lastTick = ty;
             svg.append("<line class=\"tick\" x1=\"").append(LEFT).append("\" x2=\"").append(width).append("\" y1=\"")
                     .append(ty).append("\" y2=\"").append(ty).append("\"/><text x=\"").append(LEFT - 6).append("\" y=\"")
                     .append(ty + 4).append("\" text-anchor=\"end\">").append(Html.escape(seconds(t))).append("</text>\n");
@@ -136,12 +148,13 @@ public final class LamportDiagram {
         for (var f : flights) {
             ObjectNode body = f.body();
             String type = Json.type(body);
-            String kind = f.dropped() ? "d" : f.arrivedAt() < 0 ? "u" : type.equals("error") ? "e"
+            boolean never = f.fate() == MessageJournal.Fate.NEVER;
+            String kind = f.fate() == MessageJournal.Fate.DROPPED ? "d" : never ? "u" : type.equals("error") ? "e"
                     : Network.isClient(f.src()) || Network.isClient(f.dest()) ? "c"
                     : f.src().matches("n\\d+") && f.dest().matches("n\\d+") ? "s" : "v";
             int x1 = x.get(f.src()), y1 = y.apply(f.sentAt());
-            int x2 = x.get(f.dest()), y2 = y.apply(f.arrivedAt() < 0 ? stubTo : f.arrivedAt());
-            if (f.arrivedAt() < 0) {
+            int x2 = x.get(f.dest()), y2 = y.apply(never ? stubTo : f.arrivedAt());
+            if (never) {
                 x2 = x1 + (x2 - x1) / 3;
             }
             String text = body.toString();
@@ -150,7 +163,7 @@ public final class LamportDiagram {
             }
             svg.append("<g class=\"").append(kind).append("\"><title>").append(Html.escape(f.src())).append(" → ")
                     .append(Html.escape(f.dest())).append(", sent ").append(millis(f.sentAt()))
-                    .append(f.arrivedAt() < 0 ? ", never handed over" : (f.dropped() ? ", dropped " : ", arrived ")
+                    .append(never ? ", never handed over" : (f.fate() == MessageJournal.Fate.DROPPED ? ", dropped " : ", arrived ")
                             + millis(f.arrivedAt())).append('\n').append(Html.escape(text))
                     .append("</title><line x1=\"").append(x1).append("\" y1=\"").append(y1).append("\" x2=\"")
                     .append(x2).append("\" y2=\"").append(y2).append("\" marker-end=\"url(#").append(kind)
@@ -178,14 +191,77 @@ public final class LamportDiagram {
         return svg.append("</svg>\n").toString();
     }
 
+    /**
+     * Time to y, in pixels: linear at {@link #perMs}, except that a stretch without any
+     * message sent or arriving that is longer than {@link #GAP_NANOS} (nodes starting, the
+     * quiet period) is drawn that long, so that the page is spent on messages.
+     */
+    static final class TimeScale {
+        /** The longest stretch without events drawn at full length. */
+        static final long GAP_NANOS = 200_000_000;
+        private final long[] times;
+        private final double[] ys;
+        final double perMs;
+
+        TimeScale(List<MessageJournal.Flight> flights, double height) {
+            long[] all = new long[flights.size() * 2];
+            for (int i = 0; i < flights.size(); i++) {
+                all[2 * i] = flights.get(i).sentAt();
+                all[2 * i + 1] = flights.get(i).arrivedAt();
+            }
+            times = java.util.Arrays.stream(all).sorted().distinct().toArray();
+            double[] compressed = new double[times.length];
+            for (int i = 1; i < times.length; i++) {
+                compressed[i] = compressed[i - 1] + Math.min(times[i] - times[i - 1], GAP_NANOS) / 1e6;
+            }
+            double spanMs = times.length == 0 ? 1 : Math.max(1, compressed[times.length - 1]);
+            perMs = height / spanMs;
+            ys = new double[times.length];
+            for (int i = 0; i < times.length; i++) {
+                ys[i] = TOP + compressed[i] * perMs;
+            }
+        }
+
+        /** The y of time {@code t}. */
+        int apply(long t) {
+            if (times.length == 0) {
+                return TOP;
+            }
+            int i = java.util.Arrays.binarySearch(times, t);
+            if (i >= 0) {
+                return (int) Math.round(ys[i]);
+            }
+            int after = -i - 1;
+            if (after == 0) {
+                return (int) Math.round(ys[0] - (times[0] - t) / 1e6 * perMs);
+            }
+            if (after == times.length) {
+                return (int) Math.round(ys[after - 1] + Math.min(t - times[after - 1], GAP_NANOS) / 1e6 * perMs);
+            }
+            double share = (double) (t - times[after - 1]) / (times[after] - times[after - 1]);
+            return (int) Math.round(ys[after - 1] + share * (ys[after] - ys[after - 1]));
+        }
+
+        /** The stretches drawn short, as [from, to] pairs. */
+        List<long[]> gaps() {
+            List<long[]> gaps = new ArrayList<>();
+            for (int i = 1; i < times.length; i++) {
+                if (times[i] - times[i - 1] > GAP_NANOS) {
+                    gaps.add(new long[]{times[i - 1], times[i]});
+                }
+            }
+            return gaps;
+        }
+    }
+
     /** A step between time labels, in ms, that puts them at least 40 px apart. */
-    private static double tickStep(double spanMs, double height) {
-        for (double step : new double[]{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000}) {
-            if (step / spanMs * height >= 40) {
+    private static double tickStep(double perMs) {
+        for (double step : new double[]{0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000}) {
+            if (step * perMs >= 40) {
                 return step;
             }
         }
-        return 120000;
+        return 60000;
     }
 
     private static String seconds(double ms) {

@@ -29,17 +29,27 @@ public final class MessageJournal implements Network.Journal {
      * @param src       sender
      * @param dest      receiver
      * @param sentAt    when the network accepted it, in nanoseconds of the run's clock
-     * @param arrivedAt when it was handed over or dropped; -1 when neither happened before the end
-     * @param dropped   whether a partition dropped it
+     * @param arrivedAt when it was handed over or dropped; its sending time when it {@linkplain Fate#NEVER never was}
+     * @param fate      how its flight ended
      * @param message   the message, for its body's text
      */
-    public record Flight(long id, String src, String dest, long sentAt, long arrivedAt, boolean dropped,
+    public record Flight(long id, String src, String dest, long sentAt, long arrivedAt, Fate fate,
                          Network.Message message) {
 
         /** The body, parsed from the sender's line when the network kept only that. */
         public ObjectNode body() {
             return message.body() != null ? message.body() : Json.bodyOf(message.line());
         }
+    }
+
+    /** How a message's flight ended. */
+    public enum Fate {
+        /** Handed over to its destination. */
+        DELIVERED,
+        /** Dropped by a partition. */
+        DROPPED,
+        /** Still queued, or its destination gone, when the run ended. */
+        NEVER
     }
 
     private record Event(Network.Message message, long at, byte kind) {
@@ -83,8 +93,9 @@ public final class MessageJournal implements Network.Journal {
         for (Event s : sent) {
             Event a = arrivals.get(s.message.id());
             Network.Message m = s.message;
-            flights.add(new Flight(m.id(), m.src(), m.dest(), s.at - origin, a == null ? -1 : a.at - origin,
-                    a != null && a.kind == DROPPED, m));
+            Fate fate = a == null ? Fate.NEVER : a.kind == DROPPED ? Fate.DROPPED : Fate.DELIVERED;
+            flights.add(new Flight(m.id(), m.src(), m.dest(), s.at - origin, a == null ? s.at - origin : a.at - origin,
+                    fate, m));
         }
         flights.sort(Comparator.comparingLong(Flight::sentAt).thenComparingLong(Flight::id));
         return flights;
