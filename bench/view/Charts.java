@@ -48,6 +48,7 @@ public final class Charts {
             new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf), new Color(0xbcbd22));
     /** The shading of a fault in force. */
     static final Color FAULT = new Color(255, 80, 60, 40);
+    static final Color CLEAR = new Color(255, 255, 255, 0);
 
     static {
         // Drawing needs no display: AWT must not look for one, on a desktop or not.
@@ -139,6 +140,7 @@ public final class Charts {
             marker.setLabelPaint(new Color(0x993322));
             marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
             marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            marker.setLabelBackgroundColor(CLEAR);
             plot.addDomainMarker(marker, Layer.BACKGROUND);
         }
         var end = new ValueMarker(run.timeLimitSeconds(), Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
@@ -147,6 +149,7 @@ public final class Charts {
         end.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         end.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
         end.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        end.setLabelBackgroundColor(CLEAR);
         plot.addDomainMarker(end, Layer.BACKGROUND);
         return plot;
     }

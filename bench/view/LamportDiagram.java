@@ -265,7 +265,7 @@ public final class LamportDiagram {
     }
 
     private static String seconds(double ms) {
-        return String.format("%.3f s", ms / 1000);
+        return String.format("%.3f s", ms / 1000 + 0.0); // + 0.0: no "-0.000"
     }
 
     private static String millis(long nanos) {
