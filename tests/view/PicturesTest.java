@@ -13,6 +13,7 @@ import bench.view.LamportDiagram;
 import bench.view.MessageJournal;
 import bench.view.Pictures;
 import bench.view.RunTrace;
+import bench.view.SweepPlot;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -146,5 +147,24 @@ class PicturesTest {
         assertTrue(middle.contains("href=\"messages.svg\"") && middle.contains("href=\"messages-3.svg\""), "linked both ways");
         var height = Pattern.compile("<svg [^>]*height=\"(\\d+)\"").matcher(middle);
         assertTrue(height.find() && Integer.parseInt(height.group(1)) <= 12_200, "bounded height");
+    }
+
+    @Test
+    void theSweepPlotAddsUpSettingsAndDrawsThePublishedFiguresBeside() throws Exception {
+        Path png = Files.createTempDirectory("sweep").resolve("sweep.png");
+        var published = List.of(SweepPlot.Published.parse("23.4@181/207"), SweepPlot.Published.parse("1.92@764/1087"));
+        SweepPlot.write(png, List.of(new SweepPlot.Point("3d", 1, 3.5, 140, 250)), published);
+        SweepPlot.write(png, List.of(new SweepPlot.Point("3e hub-batch=1000", 1, 0.8, 600, 1150),
+                new SweepPlot.Point("3e hub-batch=1000", 2, 0.7, 560, 1100)), published);
+        SweepPlot.write(png, List.of(new SweepPlot.Point("3d", 2, 3.6, 150, 260)), published);
+        List<String> rows = Files.readAllLines(SweepPlot.dataFile(png));
+        assertEquals(List.of("3e hub-batch=1000\t1", "3e hub-batch=1000\t2", "3d\t2"),
+                rows.subList(1, rows.size()).stream().map(r -> r.substring(0, r.indexOf('\t', r.indexOf('\t') + 1))).toList(),
+                "a sweep replaces its own setting's points and keeps the others'");
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertTrue(pixelsOf(image, FIRST) > 20, "our first setting's points");
+        assertTrue(pixelsOf(image, Color.DARK_GRAY) > 20, "the published figures");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SweepPlot.Published.parse("23.4 at 181"));
     }
 }
