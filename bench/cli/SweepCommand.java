@@ -67,7 +67,7 @@ public final class SweepCommand implements Callable<Integer> {
             System.err.println("bench: --plot draws broadcast's figures; part " + part + " is " + preset.workload());
             return TestCommand.USAGE;
         }
-        String setting = (part + " " + String.join(" ", testArgs) + " " + String.join(" ", nodeArgs)).trim();
+        String setting = setting();
         var points = new ArrayList<SweepPlot.Point>();
         var columns = new ArrayList<>(List.of(
                 new Column("valid", r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0),
@@ -135,6 +135,20 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         return allValid ? 0 : 1;
+    }
+
+    /** The part and the flags and node options of this sweep, without --store, which changes no figure, and "--". */
+    private String setting() {
+        var words = new ArrayList<>(List.of(part));
+        for (int i = 0; i < testArgs.size(); i++) {
+            if (testArgs.get(i).equals("--store")) {
+                i++;
+            } else if (!testArgs.get(i).startsWith("--store=") && !testArgs.get(i).equals("--")) {
+                words.add(testArgs.get(i));
+            }
+        }
+        words.addAll(nodeArgs);
+        return String.join(" ", words);
     }
 
     private List<Long> seedList() {

@@ -65,19 +65,11 @@ public final class StorePages {
             return html.append("<p>No runs yet: <code>./jbang bench.java test ...</code> writes them here.</p>")
                     .append("</body></html>\n").toString();
         }
-        html.append("<table><tr><th>run</th><th>workload</th><th>flags</th><th>verdict</th><th class=\"num\">ops</th>")
-                .append("<th class=\"num\">ok fraction</th><th class=\"num\">servers msgs/op</th>")
-                .append("<th class=\"num\">latency median / max ms</th><th class=\"num\">stable latency median / max ms</th></tr>\n");
+        html.append("<table><tr><th>run</th>").append(FIGURES).append("</tr>\n");
         for (Run run : runs) {
-            JsonNode r = run.results();
             html.append("<tr><td><a href=\"/").append(Html.escape(run.path())).append("/\">")
-                    .append(Html.escape(run.path().substring(run.path().indexOf('/') + 1))).append("</a></td><td>")
-                    .append(Html.escape(r.path("test").path("workload").asText())).append("</td><td>")
-                    .append(Html.escape(flags(r.path("test")))).append("</td>").append(verdictCell(r))
-                    .append(num(r.path("ops").path("invoked"))).append(num(r.path("availability").path("ok-fraction")))
-                    .append(num(r.path("net").path("servers").path("msgs-per-op")))
-                    .append(pair(latencies(r))).append(pair(r.path("workload").path("stable-latencies")))
-                    .append("</tr>\n");
+                    .append(Html.escape(run.path().substring(run.path().indexOf('/') + 1))).append("</a></td>")
+                    .append(figures(run.results())).append("</tr>\n");
         }
         return html.append("</table></body></html>\n").toString();
     }
@@ -88,14 +80,7 @@ public final class StorePages {
         var html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
                 .append(Html.escape(path)).append("</title>\n").append(STYLE).append("</head><body>\n")
                 .append("<p><a href=\"/\">all runs</a></p>\n<h2>").append(Html.escape(path)).append("</h2>\n")
-                .append("<table><tr><th>workload</th><th>flags</th><th>verdict</th><th class=\"num\">ops</th>")
-                .append("<th class=\"num\">ok fraction</th><th class=\"num\">servers msgs/op</th>")
-                .append("<th class=\"num\">latency median / max ms</th><th class=\"num\">stable latency median / max ms</th></tr>\n<tr><td>")
-                .append(Html.escape(r.path("test").path("workload").asText())).append("</td><td>")
-                .append(Html.escape(flags(r.path("test")))).append("</td>").append(verdictCell(r))
-                .append(num(r.path("ops").path("invoked"))).append(num(r.path("availability").path("ok-fraction")))
-                .append(num(r.path("net").path("servers").path("msgs-per-op"))).append(pair(latencies(r)))
-                .append(pair(r.path("workload").path("stable-latencies"))).append("</tr></table>\n");
+                .append("<table><tr>").append(FIGURES).append("</tr>\n<tr>").append(figures(r)).append("</tr></table>\n");
         for (String png : List.of("latency-raw.png", "rate.png")) {
             if (Files.exists(dir.resolve(png))) {
                 html.append("<img src=\"").append(png).append("\" alt=\"").append(png).append("\">\n");
@@ -157,6 +142,21 @@ public final class StorePages {
         return runs;
     }
 
+    /** The headings of a run's key figures, as {@link #figures} gives them. */
+    static final String FIGURES = "<th>workload</th><th>flags</th><th>verdict</th><th class=\"num\">ops</th>"
+            + "<th class=\"num\">ok fraction</th><th class=\"num\">servers msgs/op</th>"
+            + "<th class=\"num\">latency median / max ms</th><th class=\"num\">stable latency median / max ms</th>";
+
+    /** A run's key figures, as table cells under {@link #FIGURES}. */
+    static String figures(JsonNode r) {
+        String v = r.path("valid").asText("unknown");
+        return "<td>" + Html.escape(r.path("test").path("workload").asText()) + "</td><td>"
+                + Html.escape(flags(r.path("test"))) + "</td><td class=\"" + Html.escape(v) + "\">" + Html.escape(v)
+                + "</td>" + num(r.path("ops").path("invoked")) + num(r.path("availability").path("ok-fraction"))
+                + num(r.path("net").path("servers").path("msgs-per-op")) + pair(latencies(r))
+                + pair(r.path("workload").path("stable-latencies"));
+    }
+
     /** The flags a run was given, as a short command-line fragment. */
     static String flags(JsonNode t) {
         var words = new ArrayList<String>();
@@ -175,11 +175,6 @@ public final class StorePages {
         words.add("--seed " + t.path("seed").asText());
         t.path("args").forEach(a -> words.add(a.asText()));
         return String.join(" ", words);
-    }
-
-    private static String verdictCell(JsonNode r) {
-        String v = r.path("valid").asText("unknown");
-        return "<td class=\"" + Html.escape(v) + "\">" + Html.escape(v) + "</td>";
     }
 
     private static JsonNode latencies(JsonNode r) {
