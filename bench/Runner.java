@@ -8,6 +8,7 @@ import bench.net.NodeProcess;
 import bench.report.Results;
 import bench.report.Verdict;
 import bench.service.Services;
+import bench.view.Charts;
 import bench.view.Faults;
 import bench.view.MessageJournal;
 import bench.view.Pictures;
@@ -130,6 +131,8 @@ public final class Runner {
                 progress.println(String.format("[bench] %squiet for %.1f s, then final requests",
                         nemesis != null ? "healed; " : "", load.quietPeriod()));
                 progress.phase("quiet", load.quietPeriod());
+                // Nothing else runs in the bench meanwhile: the charts' start-up cost goes here.
+                Thread.ofVirtual().name("warm up charts").start(Runner::warmUpCharts);
                 sleepNanos((long) (load.quietPeriod() * 1e9));
                 progress.phase("final requests", 0);
                 finalPhase();
@@ -148,6 +151,14 @@ public final class Runner {
         var cost = new Results.Cost((cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis(),
                 nodes.stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum(), drawingSeconds);
         return Results.of(options, verdict, ops, network.stats(), problems(nodes), events, cost);
+    }
+
+    private static void warmUpCharts() {
+        try {
+            Charts.warmUp();
+        } catch (RuntimeException | LinkageError e) {
+            // Only a head start: drawing the run's charts will report whatever is wrong.
+        }
     }
 
     /**

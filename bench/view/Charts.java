@@ -64,6 +64,16 @@ public final class Charts {
         save(rate(run), dir.resolve("rate.png"));
     }
 
+    /**
+     * Draws a chart of nothing into memory, so that the run's charts later find Java2D,
+     * its fonts and JFreeChart loaded: most of a chart's cost in a fresh JVM. Meant for a
+     * stretch of the run where the bench has nothing else to do, as the quiet period.
+     */
+    public static void warmUp() {
+        var run = new RunTrace("", List.of(), List.of(), List.of(), false, 1, 1);
+        latency(run).createBufferedImage(WIDTH, HEIGHT);
+    }
+
     private static void save(JFreeChart chart, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT);
