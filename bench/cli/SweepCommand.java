@@ -29,9 +29,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "1..5", description = "A range (1..5) or a list (3,7,9); default ${DEFAULT-VALUE}.")
     String seeds;
 
-    @Option(names = "--plot", paramLabel = "FILE.png", description = {
-            "Broadcast only: draws servers msgs-per-op against the median stable latency, a point per seed,",
-            "into FILE.png; the points are kept in FILE.csv beside it, so sweeps of other settings add up."})
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Broadcast only: draws servers msgs-per-op "
+            + "against the median stable latency, a point per seed, into FILE.png; the points are kept in FILE.csv "
+            + "beside it, so sweeps of other settings add up.")
     Path plot;
 
     @Option(names = "--published", split = ",", paramLabel = "MSGS@MEDIAN/MAX",
