@@ -138,11 +138,7 @@ public final class Charts {
     private static XYPlot plot(RunTrace run, XYSeriesCollection dataset, org.jfree.chart.axis.ValueAxis yAxis) {
         var xAxis = new NumberAxis("time (s)");
         xAxis.setAutoRangeIncludesZero(true);
-        var plot = new XYPlot(dataset, xAxis, yAxis, null);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(0xdddddd));
-        plot.setRangeGridlinePaint(new Color(0xdddddd));
-        plot.setOutlineVisible(false);
+        var plot = plain(new XYPlot(dataset, xAxis, yAxis, null));
         for (Faults.Interval f : run.faults()) {
             var marker = new IntervalMarker(f.fromNanos() / 1e9, f.toNanos() / 1e9, FAULT);
             marker.setLabel(f.kind());
@@ -164,7 +160,17 @@ public final class Charts {
         return plot;
     }
 
-    private static JFreeChart chart(String title, XYPlot plot) {
+    /** {@code plot} on white with light grid lines and no outline, as every chart of the bench is drawn. */
+    static XYPlot plain(XYPlot plot) {
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xdddddd));
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        plot.setOutlineVisible(false);
+        return plot;
+    }
+
+    /** A chart of {@code plot} with its title and a legend, on white. */
+    static JFreeChart chart(String title, XYPlot plot) {
         var chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         chart.getLegend().setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));

@@ -129,10 +129,7 @@ public final class SweepPlot {
         x.setUpperMargin(0.15);
         var y = new NumberAxis("servers msgs-per-op");
         y.setAutoRangeIncludesZero(true);
-        var plot = new XYPlot(dataset, x, y, renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(0xdddddd));
-        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        var plot = Charts.plain(new XYPlot(dataset, x, y, renderer));
         for (Published p : published) {
             var label = new XYTextAnnotation(String.format(Locale.ROOT, "  %s at %.0f/%.0f", shown(p.msgsPerOp()),
                     p.medianMs(), p.maxMs()), p.medianMs(), p.msgsPerOp());
@@ -141,10 +138,7 @@ public final class SweepPlot {
             label.setPaint(Color.DARK_GRAY);
             plot.addAnnotation(label);
         }
-        var chart = new JFreeChart("broadcast: messages against stable latency, a point per seed",
-                new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        return chart;
+        return Charts.chart("broadcast: messages against stable latency, a point per seed", plot);
     }
 
     private static String shown(double v) {
