@@ -5,6 +5,7 @@
 //DESCRIPTION A Maelstrom-compatible test bench for Gossip Glomers nodes: same command line, same workloads, same verdicts.
 
 import bench.cli.PresetCommand;
+import bench.cli.ServeCommand;
 import bench.cli.StartupCommand;
 import bench.cli.SweepCommand;
 import bench.cli.TestCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
 /** The command line: {@code bench test ...} with Maelstrom's flags, plus presets per challenge part. */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "bench 1.0",
         description = "Runs Maelstrom workloads against real node processes, judged as Maelstrom judges them.",
-        subcommands = {TestCommand.class, SweepCommand.class, PresetCommand.class, StartupCommand.class},
+        subcommands = {TestCommand.class, SweepCommand.class, PresetCommand.class, StartupCommand.class,
+                ServeCommand.class},
         exitCodeOnInvalidInput = BenchCommand.USAGE)
 class BenchCommand {
 

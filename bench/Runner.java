@@ -10,6 +10,11 @@ import bench.net.Spawner;
 import bench.report.Results;
 import bench.report.Verdict;
 import bench.service.Services;
+import bench.view.Charts;
+import bench.view.Faults;
+import bench.view.MessageJournal;
+import bench.view.Pictures;
+import bench.view.RunTrace;
 import bench.workload.Workload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -66,6 +71,9 @@ public final class Runner {
     private final ConcurrentLinkedQueue<Op> history = new ConcurrentLinkedQueue<>();
     /** Maelstrom's operations (a request with its continuations as one): what the results count. */
     private final ConcurrentLinkedQueue<Op> operations = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger completed = new AtomicInteger();
+    private final MessageJournal journal = new MessageJournal();
+    private final Progress progress;
     /** The nemesis of the main phase, or null without --nemesis. */
     private CombinedNemesis nemesis;
     /** The nodes by id, in order. */
@@ -92,7 +100,10 @@ public final class Runner {
         this.processRandom = new Random(seeds.nextLong());
         this.network = new Network(new Network.Latency(options.cluster().latencyMillis(), options.cluster().latencyDist(),
                 latencyRandom));
+        network.journal(journal);
         Services.start(network, serviceRandom);
+        this.progress = new Progress(log, log == System.err && Progress.stderrIsTerminal(), completed::get,
+                () -> nemesis == null ? 0 : (int) nemesis.events().stream().filter(Runner::startsAFault).count());
         this.nodeIds = options.nodes();
         this.reusableClient = workload.reusableClient();
         this.requestTimeout = workload.requestTimeout();
@@ -116,7 +127,7 @@ public final class Runner {
     public static Results run(Options options, Workload workload, PrintStream log, boolean logStderr)
             throws IOException {
         Runner runner = new Runner(options, workload, log, logStderr);
-        try (runner.network) {
+        try (runner.network; runner.progress) {
             return runner.run();
         }
     }
@@ -125,6 +136,8 @@ public final class Runner {
         Path logs = options.runDir().resolve("node-logs");
         Files.createDirectories(logs);
         long cpuBefore = processCpuNanos();
+        long began = System.nanoTime();
+        progress.phase("init", Runner.INIT_TIMEOUT.toSeconds());
         List<String> command = new ArrayList<>(List.of(program.bin().toString()));
         command.addAll(program.args());
         boolean ready;
@@ -132,15 +145,20 @@ public final class Runner {
             startNodes(spawner, logs);
             ready = nodes.size() == nodeIds.size() && init();
             if (ready) {
+                progress.phase("setup", 0);
                 setup();
                 mainPhase();
                 if (workload.hasFinalPhase()) {
                     if (nemesis != null) {
                         nemesis.heal();
                     }
-                    log.printf("[bench] %squiet for %.1f s, then final requests%n", nemesis != null ? "healed; " : "",
-                            load.quietPeriod());
+                    progress.println(String.format("[bench] %squiet for %.1f s, then final requests",
+                            nemesis != null ? "healed; " : "", load.quietPeriod()));
+                    progress.phase("quiet", load.quietPeriod());
+                    // Nothing else runs in the bench meanwhile: the charts' start-up cost goes here.
+                    Thread.ofVirtual().name("warm up charts").start(Runner::warmUpCharts);
                     sleepNanos((long) (load.quietPeriod() * 1e9));
+                    progress.phase("final requests", 0);
                     finalPhase();
                 }
             }
@@ -148,16 +166,54 @@ public final class Runner {
             nodes.values().forEach(NodeProcess::stop);
         }
         long cpuAfter = processCpuNanos();
+        progress.close();
         List<Op> ops = new ArrayList<>(history);
         ops.sort(Comparator.comparingLong(Op::invokedAt));
         List<NemesisEvent> events = nemesis == null ? List.of() : nemesis.events();
         writeHistory(ops, events);
+        double drawingSeconds = draw(ops, events, start != 0 ? start : began);
         Verdict verdict = ready ? judge(ops) : null;
         var cost = new Results.Cost((cpuAfter - cpuBefore) / 1e9, network.routed(), network.maxLagMillis(),
-                nodes.values().stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum());
+                nodes.values().stream().mapToDouble(n -> n.cpu().toNanos() / 1e9).sum(), drawingSeconds);
         List<Op> counted = new ArrayList<>(operations);
         counted.sort(Comparator.comparingLong(Op::invokedAt));
         return Results.of(options, verdict, counted, network.stats(), problems(), events, cost);
+    }
+
+    /** Whether a nemesis event begins a fault (a partition, a kill, a pause), as progress counts them. */
+    private static boolean startsAFault(NemesisEvent event) {
+        return switch (event.f()) {
+            case "start-partition", "kill", "pause" -> true;
+            default -> false;
+        };
+    }
+
+    private static void warmUpCharts() {
+        try {
+            Charts.warmUp();
+        } catch (RuntimeException | LinkageError e) {
+            // Only a head start: drawing the run's charts will report whatever is wrong.
+        }
+    }
+
+    /**
+     * Draws the run's pictures beside its results, times relative to {@code origin};
+     * returns the seconds it took. A picture that cannot be drawn is reported and
+     * skipped: it says nothing about the nodes.
+     */
+    private double draw(List<Op> ops, List<NemesisEvent> events, long origin) {
+        long t0 = System.nanoTime();
+        long end = t0 - origin;
+        String title = options.workload() + " · " + nodeIds.size() + " nodes · seed " + options.seed() + " · "
+                + program.bin().getFileName() + " " + String.join(" ", program.args());
+        var trace = new RunTrace(title, ops, Faults.intervals(events, end), journal.flights(origin),
+                journal.truncated(), load.timeLimit(), end);
+        try {
+            Pictures.write(options.runDir(), trace);
+        } catch (IOException | RuntimeException e) {
+            log.println("[bench] could not draw the run's pictures: " + e);
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** The run's problems, then each node's with the last lines of its log. */
@@ -216,7 +272,8 @@ public final class Runner {
     }
 
     private void startNodes(Spawner spawner, Path logs) {
-        log.printf("[bench] starting %d nodes: %s %s%n", nodeIds.size(), program.bin(), String.join(" ", program.args()));
+        progress.println(String.format("[bench] starting %d nodes: %s %s", nodeIds.size(), program.bin(),
+                String.join(" ", program.args())));
         for (String id : nodeIds) {
             try {
                 nodes.put(id, NodeProcess.start(id, spawner, network, logs.resolve(id + ".log"), logStderr ? log : null));
@@ -230,8 +287,8 @@ public final class Runner {
     private boolean init() {
         long t0 = System.nanoTime();
         List<NodeProcess> failed = onNodes(List.copyOf(nodes.values()), node -> !initialize(node));
-        log.printf("[bench] %d of %d nodes answered init in %d ms%n", nodes.size() - failed.size(), nodes.size(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        progress.println(String.format("[bench] %d of %d nodes answered init in %d ms", nodes.size() - failed.size(),
+                nodes.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
         return failed.isEmpty();
     }
 
@@ -414,6 +471,7 @@ public final class Runner {
                 process += load.concurrency();
             }
             history.add(op);
+            completed.incrementAndGet();
             guarded(() -> {
                 workload.completed(op);
                 return null;
@@ -448,9 +506,10 @@ public final class Runner {
         }
         start = System.nanoTime();
         long end = start + (long) (load.timeLimit() * 1e9);
-        log.printf("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s%n", options.workload(),
-                load.timeLimit(), load.rate(), load.concurrency(),
-                options.faults().enabled().isEmpty() ? "" : ", nemesis " + options.faults().names());
+        progress.println(String.format("[bench] running %s for %.1f s at %.1f req/s, concurrency %d%s",
+                options.workload(), load.timeLimit(), load.rate(), load.concurrency(),
+                options.faults().enabled().isEmpty() ? "" : ", nemesis " + options.faults().names()));
+        progress.phase("main", load.timeLimit());
         Schedule schedule = new Schedule(load.rate(), load.concurrency(), opsRandom);
         nemesis = options.faults().enabled().isEmpty() ? null
                 : new CombinedNemesis(new Nodes(), nodeIds, options.faults(), nemesisRandom, processRandom, start);

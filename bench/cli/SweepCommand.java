@@ -3,7 +3,10 @@ package bench.cli;
 import bench.report.Latencies;
 import bench.report.Results;
 import bench.report.Verdict;
+import bench.view.SweepPlot;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +29,15 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "1..5", description = "A range (1..5) or a list (3,7,9); default ${DEFAULT-VALUE}.")
     String seeds;
 
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Broadcast only: draws servers msgs-per-op "
+            + "against the median stable latency, a point per seed, into FILE.png; the points are kept in FILE.csv "
+            + "beside it, so sweeps of other settings add up.")
+    Path plot;
+
+    @Option(names = "--published", split = ",", paramLabel = "MSGS@MEDIAN/MAX",
+            description = "Published figures drawn beside ours on the plot, e.g. 23.4@181/207,1.92@764/1087.")
+    List<String> published = new ArrayList<>();
+
     /** The test's own flags, and the node's options behind a "--", as given. */
     @CommandLine.Unmatched
     List<String> testArgs = new ArrayList<>();
@@ -44,6 +56,19 @@ public final class SweepCommand implements Callable<Integer> {
         if (preset == null) {
             return TestCommand.USAGE;
         }
+        List<SweepPlot.Published> theirs;
+        try {
+            theirs = published.stream().map(SweepPlot.Published::parse).toList();
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            return TestCommand.USAGE;
+        }
+        if (plot != null && !preset.workload().equals("broadcast")) {
+            System.err.println("bench: --plot draws broadcast's figures; part " + part + " is " + preset.workload());
+            return TestCommand.USAGE;
+        }
+        String setting = setting();
+        var points = new ArrayList<SweepPlot.Point>();
         var columns = new ArrayList<>(List.of(
                 new Column("valid", r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0),
                 new Column("ok-fraction", r -> r.ops().okFraction()),
@@ -84,6 +109,11 @@ public final class SweepCommand implements Callable<Integer> {
                 return v == null ? Double.NaN : v;
             }).toArray();
             table.add(row);
+            JsonNode stable = results.verdict() == null ? null : results.verdict().details().get("stable-latencies");
+            if (stable != null && stable.has("0.5")) {
+                points.add(new SweepPlot.Point(setting, seed, results.serversMsgsPerOp(), stable.get("0.5").asDouble(),
+                        stable.get("1").asDouble()));
+            }
             rows.append(String.format("%-6d", seed)).append(cells(row)).append('\n');
             System.err.printf("[bench] seed %d done%n", seed);
         }
@@ -95,7 +125,30 @@ public final class SweepCommand implements Callable<Integer> {
         }
         System.out.printf("%nsweep of %s over seeds %s %s%n%s%n%s%-6s%s%n", part, seeds, String.join(" ", testArgs) + (nodeArgs.isEmpty() ? "" : " -- " + String.join(" ", nodeArgs)),
                 heading, rows, "median", cells(medians));
+        if (plot != null) {
+            try {
+                SweepPlot.write(plot, points, theirs);
+                System.err.printf("[bench] plotted in %s, points kept in %s%n", plot, SweepPlot.dataFile(plot));
+            } catch (IOException e) {
+                System.err.println("bench: cannot write the plot: " + e.getMessage());
+                return TestCommand.USAGE;
+            }
+        }
         return allValid ? 0 : 1;
+    }
+
+    /** The part and the flags and node options of this sweep, without --store, which changes no figure, and "--". */
+    private String setting() {
+        var words = new ArrayList<>(List.of(part));
+        for (int i = 0; i < testArgs.size(); i++) {
+            if (testArgs.get(i).equals("--store")) {
+                i++;
+            } else if (!testArgs.get(i).startsWith("--store=") && !testArgs.get(i).equals("--")) {
+                words.add(testArgs.get(i));
+            }
+        }
+        words.addAll(nodeArgs);
+        return String.join(" ", words);
     }
 
     private List<Long> seedList() {

@@ -68,6 +68,30 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    /**
+     * Hears of every message the network accepts, hands over, or drops at a partition,
+     * with the {@link System#nanoTime} of each: what a Lamport diagram of the run needs.
+     * Called on the network's hot paths, from many threads: must be cheap and thread-safe.
+     */
+    public interface Journal {
+        /** The network accepted {@code message} for delivery. */
+        void sent(Message message, long atNanos);
+
+        /** {@code message} reached its destination, or, with {@code dropped}, was cut by a partition. */
+        void delivered(Message message, long atNanos, boolean dropped);
+
+        /** A journal that keeps nothing. */
+        Journal NONE = new Journal() {
+            @Override
+            public void sent(Message message, long atNanos) {
+            }
+
+            @Override
+            public void delivered(Message message, long atNanos, boolean dropped) {
+            }
+        };
+    }
+
     /** Message counts of one class of traffic, as Maelstrom's net checker reports them. */
     public record Counts(long sendCount, long recvCount, long msgCount) {
     }
@@ -119,6 +143,7 @@ public final class Network implements AutoCloseable {
                 }
                 Set<String> cut = grudge.get(id);
                 if (cut != null && cut.contains(e.message().src())) {
+                    journal.delivered(e.message(), System.nanoTime(), true);
                     continue;
                 }
                 long wait = e.deadline() - System.nanoTime();
@@ -130,6 +155,7 @@ public final class Network implements AutoCloseable {
                     maxLagNanos.accumulate(System.nanoTime() - e.deadline());
                 }
                 (isClient(e.message().src()) ? clientRecvs : serverRecvs).increment();
+                journal.delivered(e.message(), System.nanoTime(), false);
                 return e.message();
             }
         }
@@ -145,6 +171,7 @@ public final class Network implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong();
     private final Latency latency;
     private volatile Map<String, Set<String>> grudge = Map.of();
+    private volatile Journal journal = Journal.NONE;
     private final LongAdder clientSends = new LongAdder();
     private final LongAdder serverSends = new LongAdder();
     private final LongAdder clientRecvs = new LongAdder();
@@ -265,14 +292,21 @@ public final class Network implements AutoCloseable {
             line = null;
         }
         Message message = new Message(nextId.getAndIncrement(), src, dest, body, line);
+        journal.sent(message, System.nanoTime());
         if (mailbox != null) {
             long delay = involvesClient ? 0 : latency.drawNanos();
             mailbox.put(new Envelope(System.nanoTime() + delay, message));
         } else {
             clientRecvs.increment();
+            journal.delivered(message, System.nanoTime(), false);
             deliver(client, message);
         }
         return true;
+    }
+
+    /** From now on tells {@code journal} of every message. */
+    public void journal(Journal journal) {
+        this.journal = journal;
     }
 
     /** Applies a grudge: for each receiver, the senders whose messages it drops. */

@@ -67,8 +67,10 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
      * @param routed          messages the network carried
      * @param maxLagMillis    the longest a delivery loop overslept a message's deadline
      * @param nodesCpuSeconds CPU the node processes used
+     * @param drawingSeconds  wall-clock time drawing the run's pictures took, after the nodes stopped
      */
-    public record Cost(double benchCpuSeconds, long routed, double maxLagMillis, double nodesCpuSeconds) {
+    public record Cost(double benchCpuSeconds, long routed, double maxLagMillis, double nodesCpuSeconds,
+                       double drawingSeconds) {
 
         /** The bench's CPU seconds per 1000 messages routed. */
         public double benchCpuPer1000() {
@@ -178,7 +180,7 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         root.putObject("bench").put("cpu-seconds", cost.benchCpuSeconds()).put("messages-routed", cost.routed())
                 .put("cpu-seconds-per-1000-messages", cost.benchCpuPer1000())
                 .put("max-delivery-lag-ms", cost.maxLagMillis())
-                .put("nodes-cpu-seconds", cost.nodesCpuSeconds());
+                .put("nodes-cpu-seconds", cost.nodesCpuSeconds()).put("drawing-seconds", cost.drawingSeconds());
         return root;
     }
 
@@ -224,8 +226,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         }
         problems.forEach(p -> out.println("  PROBLEM    " + p));
         out.printf("  bench CPU  %.2f s for %d messages routed = %.4f s per 1000 messages (nodes used %.1f s); "
-                + "deliveries at most %.1f ms late%n", cost.benchCpuSeconds(), cost.routed(), cost.benchCpuPer1000(),
-                cost.nodesCpuSeconds(), cost.maxLagMillis());
+                + "deliveries at most %.1f ms late; pictures drawn in %.2f s%n", cost.benchCpuSeconds(), cost.routed(),
+                cost.benchCpuPer1000(), cost.nodesCpuSeconds(), cost.maxLagMillis(), cost.drawingSeconds());
         out.printf("  results    %s%n", options.runDir().resolve("results.json"));
         out.println(switch (validity) {
             case VALID -> "Everything looks good!";

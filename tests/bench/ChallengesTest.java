@@ -80,7 +80,7 @@ class ChallengesTest {
                 new Network.Counts(2 * ops, 0, 2 * ops), new Network.Counts(servers, 0, servers));
         return new Results(options, validity, new Verdict(validity, details, List.of()),
                 new Results.Ops(ops, ops, 0, 0, 1, false, true), net, Map.of(), List.of(), List.of(),
-                new Results.Cost(1, servers, 0, 10));
+                new Results.Cost(1, servers, 0, 10, 0));
     }
 
     @Test

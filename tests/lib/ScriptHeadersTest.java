@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each fact of the scripts' JBang headers has one owner: the JDK and dependency versions
- * live in lib/package-info.java alone (JBang merges the directives of sourced files), and
+ * live in lib/package-info.java alone (JBang merges the directives of sourced files), the
+ * bench's own dependencies, which no node may load, in bench/view/package-info.java, and
  * a script's description, its //DESCRIPTION line, is what its picocli help and the
  * catalog say too.
  */
@@ -27,6 +28,8 @@ class ScriptHeadersTest {
     /** The project's own tools, whose help describes their subcommands rather than the script. */
     static final List<String> TOOLS = List.of("bench", "tests");
     static final Path VERSIONS = Path.of("lib/package-info.java");
+    /** The bench's own dependencies: every file under bench/ is sourced by bench.java and tests.java, none by a node. */
+    static final Path BENCH_VERSIONS = Path.of("bench/view/package-info.java");
     static final Pattern DESCRIPTION = Pattern.compile("^//DESCRIPTION (.*)$", Pattern.MULTILINE);
     static final Pattern COMMAND_DESCRIPTION =
             Pattern.compile("^@Command\\(name = \"[^\"]+\"[^)]*?description = \"((?:[^\"\\\\]|\\\\.)*)\"\\)", Pattern.MULTILINE | Pattern.DOTALL);
@@ -46,15 +49,24 @@ class ScriptHeadersTest {
         var stray = new ArrayList<String>();
         for (Path file : javaFiles()) {
             if (file.equals(VERSIONS)) continue;
+            boolean benchOnly = file.equals(BENCH_VERSIONS);
             for (String line : Files.readAllLines(ROOT.resolve(file))) {
                 boolean junit = file.equals(Path.of("tests.java")) && line.startsWith("//DEPS org.junit.platform:");
-                if ((line.startsWith("//JAVA ") || line.startsWith("//DEPS ")) && !junit) stray.add(file + ": " + line);
+                if ((line.startsWith("//JAVA ") || line.startsWith("//DEPS ")) && !junit && !(benchOnly && line.startsWith("//DEPS ")))
+                    stray.add(file + ": " + line);
             }
         }
         assertEquals(List.of(), stray, "versions belong in " + VERSIONS);
         String versions = Files.readString(ROOT.resolve(VERSIONS));
         assertTrue(versions.contains("//JAVA ") && versions.contains("//DEPS com.fasterxml.jackson.core:jackson-databind:"));
         assertTrue(Files.readString(ROOT.resolve("bench.java")).contains("//SOURCES " + VERSIONS + " "), "the bench takes them too");
+        for (Path script : javaFiles()) {
+            boolean node = script.getParent() == null && !List.of("bench.java", "tests.java").contains(script.toString())
+                    || script.startsWith("tests/broken") || script.startsWith("tests/fixtures");
+            boolean sourcesBench = Files.readAllLines(ROOT.resolve(script)).stream()
+                    .anyMatch(line -> line.startsWith("//SOURCES ") && line.contains("bench/"));
+            assertTrue(!node || !sourcesBench, script + " is a node: it must not source bench/ and load the bench's dependencies");
+        }
     }
 
     @Test
