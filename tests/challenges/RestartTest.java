@@ -51,12 +51,8 @@ class RestartTest {
     // unique-ids
 
     @Test
-    void idsNeverRepeatAcrossRestarts() throws Exception {
+    void idsNeverRepeatAcrossRestartsWhereACounterInMemoryDoes() throws Exception {
         idsNeverRepeat("unique-ids");
-    }
-
-    @Test
-    void idsFromACounterInMemoryRepeatAfterARestart() {
         assertLost("every id is distinct", () -> idsNeverRepeat(IDS_IN_MEMORY));
     }
 
@@ -89,12 +85,8 @@ class RestartTest {
     // broadcast
 
     @Test
-    void broadcastKeepsEveryValueItAcknowledgedOrTookFromAPeer() throws Exception {
+    void broadcastKeepsEveryValueItAcknowledgedOrTookFromAPeerWhichANodeInMemoryLoses() throws Exception {
         broadcastKeepsValues("broadcast");
-    }
-
-    @Test
-    void broadcastValuesInMemoryAreLostByAKill() {
         assertLost("what the node held before the kill", () -> broadcastKeepsValues(BROADCAST_IN_MEMORY));
     }
 
@@ -140,12 +132,8 @@ class RestartTest {
     // kafka
 
     @Test
-    void kafkaKeepsSendsAndCommitsAndNumbersOn() throws Exception {
+    void kafkaKeepsSendsAndCommitsAndNumbersOnWhereANodeInMemoryLosesItsLog() throws Exception {
         kafkaKeepsSendsAndCommits("kafka");
-    }
-
-    @Test
-    void kafkaInMemoryLosesItsLogToAKill() {
         assertLost("the log after the kill", () -> kafkaKeepsSendsAndCommits(KAFKA_IN_MEMORY));
     }
 
@@ -179,12 +167,8 @@ class RestartTest {
     // txn
 
     @Test
-    void txnKeepsItsWritesItsClockAndResendsItsOwnVersions() throws Exception {
+    void txnKeepsItsWritesItsClockAndResendsItsOwnVersionsWhereANodeInMemoryLosesThem() throws Exception {
         txnKeepsWrites("txn-rw-register");
-    }
-
-    @Test
-    void txnInMemoryLosesItsWritesToAKill() {
         assertLost("reads after the kill", () -> txnKeepsWrites(TXN_IN_MEMORY));
     }
 
