@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import lib.Cli;
+import lib.Disk;
 import lib.Node;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +46,16 @@ import picocli.CommandLine.Option;
  * heal (3.2 s at most with T = 1000), long before the final reads. State is the values
  * (per origin, and once as a set for reads) and a few counters per peer: it grows with
  * the values alone.
+ *
+ * <p>Restarts. Every value a node takes, a client's or a peer's, is appended to its
+ * journal in its {@link Disk} folder (removed with the run) in the same step that
+ * stores it, one write per message, before the node answers broadcast_ok or tells any
+ * peer its prefix covers it. So whatever a peer saw confirmed survives a kill: a
+ * restarted node reloads its values, numbers its clients' next values after its own
+ * last, and starts with every link at nothing sent. It then sends each peer, once, all
+ * it holds, and the peer's answer (values it held already) brings back the peer's
+ * prefix; what was sent to it while it was down is unconfirmed and comes again at the
+ * senders' next check. A run without kills writes the journal and sends nothing more.
  */
 @Command(name = "broadcast", mixinStandardHelpOptions = true,
         description = "Gossip Glomers 3a-3e, broadcast: a hub with batched fan-out, and resends driven by per-origin prefix vectors.")
@@ -187,6 +198,8 @@ class BroadcastNode implements Runnable {
     private Role role;
     private int me;
     private final Map<String, Link> links = new LinkedHashMap<>();
+    /** Every run of values that brought this node something new, in the order taken. */
+    private Disk.Journal<Run> journal;
     // The state, guarded by this.
     /** Per origin, its values by number; null where one has not arrived yet. */
     private final List<List<Long>> log = new ArrayList<>();
@@ -213,13 +226,15 @@ class BroadcastNode implements Runnable {
         node.run();
     }
 
-    /** The first node is the hub, every other a leaf. */
+    /** The first node is the hub, every other a leaf; a restarted node reloads what it took before. */
     private synchronized void init() {
         List<String> ids = node.nodeIds();
         me = ids.indexOf(node.id());
         role = me == 0 ? new Hub() : new Leaf();
         known = new int[ids.size()];
         ids.forEach(id -> log.add(new ArrayList<>()));
+        journal = Disk.open(node.id()).journal("values", Run.class);
+        journal.records().forEach(this::store);
         for (String id : role.linked(ids)) links.put(id, new Link(id, ids.size()));
         role.schedule();
     }
@@ -230,7 +245,9 @@ class BroadcastNode implements Runnable {
 
     /** Takes a client's value as this node's next; returns false for one already known. */
     private synchronized boolean add(long value) {
-        if (!values.add(value)) return false;
+        if (values.contains(value)) return false;
+        journal.append(new Run(me, known[me], List.of(value))); // before it is stored, acknowledged or confirmed
+        values.add(value);
         log.get(me).add(value);
         known[me]++;
         return true;
@@ -242,18 +259,23 @@ class BroadcastNode implements Runnable {
         int fresh = 0;
         synchronized (this) {
             link = links.get(src);
+            var taken = new ArrayList<Run>();
             for (Run run : gossip.runs()) {
                 carried += run.values().size();
-                fresh += store(run);
+                int added = store(run);
+                if (added > 0) taken.add(run);
+                fresh += added;
             }
+            journal.append(taken); // under the lock: no prefix covering them leaves before they are on disk
             link.confirm(gossip.known());
         }
         // A value held already: the sender is resending because it lacks our confirmation.
         if (fresh < carried) flush(link, true);
     }
 
-    /** Stores a run's values where they belong; returns how many were new. */
+    /** Stores a run's values where they belong; returns how many were new (none from a run that fits no origin). */
     private int store(Run run) {
+        if (run.origin() < 0 || run.origin() >= known.length || run.from() < 0) return 0;
         List<Long> entries = log.get(run.origin());
         int fresh = 0;
         for (int i = 0; i < run.values().size(); i++) {

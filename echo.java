@@ -7,7 +7,7 @@ import lib.Cli;
 import lib.Node;
 import picocli.CommandLine.Command;
 
-/** Challenge 1: the smallest node there is. */
+/** Challenge 1: the smallest node there is. It keeps no state, so a restart (after a kill) is a fresh start, and writes nothing to disk. */
 @Command(name = "echo", mixinStandardHelpOptions = true,
         description = "Gossip Glomers 1, echo: answers every echo with its own payload.")
 class EchoNode implements Runnable {

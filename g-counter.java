@@ -59,6 +59,14 @@ import picocli.CommandLine.Option;
  * period, so each runs its own refresh after every add completed: each sees the exact
  * total. Partitions never matter here: they cut nodes from each other, never from
  * seq-kv, and nodes never talk to each other.
+ *
+ * <p>Restarts. Nothing is on disk: the state lives in seq-kv, which a kill does not
+ * touch. A restarted node starts with its notion of its own key at 0, so its first cas
+ * fails (the key holds its earlier adds) and it reads the key back, as after any failed
+ * cas; that read is exact, as seq-kv knows its clients by node id, and a restarted node
+ * keeps its id, so the read sees at least its own last cas. So no acknowledged add is
+ * lost and none is counted twice: adds in flight at the kill are of unknown outcome
+ * whichever way their cas went.
  */
 @Command(name = "g-counter", mixinStandardHelpOptions = true,
         description = "Gossip Glomers 4, grow-only counter: stateless nodes, one seq-kv key per node, fenced reads.")

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import lib.Cli;
+import lib.Disk;
 import lib.Node;
 import lib.OneInFlight;
 import lib.Request;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
  * Challenges 5a, 5b and 5c with one node program, and no key-value service.
  *
  * <p>Offsets. Each key has one owner, picked by a hash of the key over the node ids that
- * every node computes alike. Only the owner appends to a key's log, in memory, under a
+ * every node computes alike. Only the owner appends to a key's log (see Restarts), under a
  * lock: offsets are 0, 1, 2, ... in the order sends reach it, so no two messages share
  * an offset and a client's later send gets a higher one. A send that reaches another
  * node is forwarded to the owner; forwards wait {@code --batch} ms so that the sends
@@ -67,6 +68,16 @@ import picocli.CommandLine.Option;
  * for the keys it owns fail at once, unsent, and lists leave it out unasked, rather than
  * each holding its client for a timeout, until the peer answers one of the copies,
  * which go on being sent to it, empty if need be.
+ *
+ * <p>Restarts. Every append, to a log this node owns or to a copy, and every commit
+ * that raises an offset, goes to a journal in the node's {@link Disk} folder (removed
+ * with the run) before the memory that answers from it changes: one write per send,
+ * forward batch, copy or commit, made before send_ok, forward_ok, replicate_ok or
+ * commit_offsets_ok leaves. A restarted node reloads both: an owner goes on numbering
+ * each log after its last offset, so offsets stay unique and monotonic, and holds every
+ * copy it confirmed, so no owner's notion of what it holds runs ahead of it. With its
+ * peers' confirmations forgotten, it copies its own logs whole to each peer once (a
+ * replica keeps only what continues what it holds), and learns their lengths back.
  */
 @Command(name = "kafka", mixinStandardHelpOptions = true,
         description = "Gossip Glomers 5a-5c, kafka-style log: one owner per key, replicas for polls, commits kept where they land.")
@@ -117,7 +128,16 @@ class KafkaNode implements Runnable {
 
     record LocalCommitsOk(Map<String, Long> offsets) {}
 
-    /** Every log this node holds, owned or copied, its committed offsets and its peers' progress, under one lock. */
+    /** Messages appended to a log, the first at offset {@code from}: to one this node owns, or to a copy. */
+    record Stored(String key, long from, List<JsonNode> msgs, boolean owned) {}
+
+    /** Committed offsets that raised what this node held. */
+    record Committed(Map<String, Long> offsets) {}
+
+    /**
+     * Every log this node holds, owned or copied, its committed offsets and its peers'
+     * progress, under one lock; every change to the logs and commits is journaled first.
+     */
     static final class Logs {
         private final Map<String, List<JsonNode>> logs = new HashMap<>();
         /** The keys this node owns that it has appended to. */
@@ -125,17 +145,45 @@ class KafkaNode implements Runnable {
         private final Map<String, Long> committed = new HashMap<>();
         /** peer → key → how much of the key's log the peer has confirmed holding. */
         private final Map<String, Map<String, Long>> confirmed = new HashMap<>();
+        // Opened at init, before any message is handled.
+        private Disk.Journal<Stored> appended;
+        private Disk.Journal<Committed> commits;
 
         private List<JsonNode> log(String key) {
             return logs.computeIfAbsent(key, k -> new ArrayList<>());
         }
 
-        /** Appends to a log this node owns and returns the message's offset. */
-        synchronized long append(String key, JsonNode msg) {
-            owned.add(key);
-            List<JsonNode> log = log(key);
-            log.add(msg);
-            return log.size() - 1;
+        /** Opens the journals in {@code disk} and takes in what a previous start of this node left there. */
+        synchronized void restore(Disk disk) {
+            appended = disk.journal("logs", Stored.class);
+            commits = disk.journal("commits", Committed.class);
+            for (Stored stored : appended.records()) place(stored);
+            commits.records().forEach(c -> c.offsets().forEach((key, offset) -> committed.merge(key, offset, Math::max)));
+        }
+
+        /** Appends what continues the key's log; a record that does not reach its end adds nothing. */
+        private void place(Stored stored) {
+            if (stored.owned()) owned.add(stored.key());
+            List<JsonNode> log = log(stored.key());
+            long end = stored.from() + stored.msgs().size();
+            if (stored.from() >= 0 && stored.from() <= log.size() && end > log.size()) {
+                log.addAll(stored.msgs().subList((int) (log.size() - stored.from()), stored.msgs().size()));
+            }
+        }
+
+        /** Appends sends for keys this node owns, on disk first, and returns their offsets in order. */
+        synchronized List<Long> append(List<Send> sends) {
+            var next = new HashMap<String, Long>();
+            var records = new ArrayList<Stored>(sends.size());
+            var offsets = new ArrayList<Long>(sends.size());
+            for (Send send : sends) {
+                long offset = next.merge(send.key(), 1L, Long::sum) - 1 + log(send.key()).size();
+                records.add(new Stored(send.key(), offset, List.of(send.msg()), true));
+                offsets.add(offset);
+            }
+            appended.append(records);
+            records.forEach(this::place);
+            return offsets;
         }
 
         /** Each requested key's messages from its requested offset on, for the keys that have any. */
@@ -162,17 +210,23 @@ class KafkaNode implements Runnable {
             return out;
         }
 
-        /** Extends copies with whatever continues them (an older chunk adds nothing); returns their lengths. */
+        /**
+         * Extends copies with whatever continues them (an older chunk adds nothing), on
+         * disk first; returns their lengths.
+         */
         synchronized Map<String, Long> extend(Map<String, Chunk> chunks) {
-            var lengths = new HashMap<String, Long>();
+            var records = new ArrayList<Stored>();
             chunks.forEach((key, chunk) -> {
-                List<JsonNode> log = log(key);
+                long held = log(key).size();
                 long end = chunk.from() + chunk.msgs().size();
-                if (chunk.from() <= log.size() && end > log.size()) {
-                    log.addAll(chunk.msgs().subList((int) (log.size() - chunk.from()), chunk.msgs().size()));
+                if (chunk.from() >= 0 && chunk.from() <= held && end > held) {
+                    records.add(new Stored(key, held, List.copyOf(chunk.msgs().subList((int) (held - chunk.from()), chunk.msgs().size())), false));
                 }
-                lengths.put(key, (long) log.size());
             });
+            appended.append(records);
+            records.forEach(this::place);
+            var lengths = new HashMap<String, Long>();
+            chunks.keySet().forEach(key -> lengths.put(key, (long) log(key).size()));
             return lengths;
         }
 
@@ -180,8 +234,15 @@ class KafkaNode implements Runnable {
             confirmed.computeIfAbsent(peer, p -> new HashMap<>()).putAll(lengths);
         }
 
+        /** Takes in committed offsets, those that raise what it held on disk first. */
         synchronized void commit(Map<String, Long> offsets) {
-            offsets.forEach((key, offset) -> committed.merge(key, offset, Math::max));
+            var raised = new HashMap<String, Long>();
+            offsets.forEach((key, offset) -> {
+                if (offset > committed.getOrDefault(key, Long.MIN_VALUE)) raised.put(key, offset);
+            });
+            if (raised.isEmpty()) return;
+            commits.append(new Committed(raised));
+            committed.putAll(raised);
         }
 
         synchronized Map<String, Long> committed(List<String> keys) {
@@ -206,10 +267,11 @@ class KafkaNode implements Runnable {
     @Override
     public void run() {
         node = new Node();
+        node.onInit(() -> logs.restore(Disk.open(node.id())));
         node.handle(Send.class, request -> {
             String owner = owner(request.body().key());
             if (owner.equals(node.id())) {
-                request.reply(new SendOk(logs.append(request.body().key(), request.body().msg())));
+                request.reply(new SendOk(logs.append(List.of(request.body())).getFirst()));
             } else if (silent.contains(owner)) { // definite: it was never sent
                 throw new RpcError(RpcError.TEMPORARILY_UNAVAILABLE, owner + " owns the key and is not answering");
             } else {
@@ -217,7 +279,7 @@ class KafkaNode implements Runnable {
             }
         });
         node.handle(Forward.class, request ->
-                request.reply(new ForwardOk(request.body().sends().stream().map(s -> logs.append(s.key(), s.msg())).toList())));
+                request.reply(new ForwardOk(logs.append(request.body().sends()))));
         node.handle(Poll.class, request -> request.reply(new PollOk(logs.read(request.body().offsets()))));
         node.handle(CommitOffsets.class, request -> {
             logs.commit(request.body().offsets());

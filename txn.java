@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lib.Cli;
+import lib.Disk;
 import lib.Node;
 import lib.OneInFlight;
 import picocli.CommandLine.Command;
@@ -53,6 +54,17 @@ import picocli.CommandLine.Option;
  * stamp it holds, so each transaction's writes outrank all its client saw before (its
  * reads see its own writes). Real-time order across nodes is what this does not give:
  * a read elsewhere is stale until the batch arrives, the price of total availability.
+ *
+ * <p>Restarts. Every version a node stores, its own transactions' and its peers', is
+ * appended to a journal in its {@link Disk} folder (removed with the run) under the
+ * replica's lock, before txn_ok or replicate_ok leaves: one write per transaction or
+ * batch. A restarted node reloads the journal, keeps the newest version of each key
+ * (and rewrites the journal as just those, so it stays the size of the store), sets its
+ * clock to the highest stamp it holds, so its next stamps outrank every version it
+ * holds, and makes every version of its own still in the store pending for every peer:
+ * which of them the peers acknowledged was in memory, and sending one again is harmless.
+ * So a write a read saw is never lost, and the stamp order every argument above rests
+ * on holds across restarts.
  */
 @Command(name = "txn", mixinStandardHelpOptions = true,
         description = "Gossip Glomers 6a-6c: totally available read-committed transactions, replicated last-writer-wins.")
@@ -118,6 +130,24 @@ class TxnNode implements Runnable {
         private final Map<JsonNode, Version> store = new HashMap<>();
         private final Map<String, Map<JsonNode, Version>> unacked = new HashMap<>();
         private long clock;
+        /** Every version stored, opened at init before any message is handled. */
+        private Disk.Journal<Version> journal;
+
+        /** Opens the journal in {@code disk} and takes in what a previous start of this node left there. */
+        synchronized void restore(Disk disk, String self, List<String> peers) {
+            journal = disk.journal("versions", Version.class);
+            if (journal.records().isEmpty()) return;
+            for (Version v : journal.records()) {
+                clock = Math.max(clock, v.clock());
+                store.merge(v.key(), v, (held, got) -> got.newerThan(held) ? got : held);
+            }
+            journal.replace(List.copyOf(store.values()));
+            for (Version v : store.values()) {
+                if (v.node().equals(self)) {
+                    for (String peer : peers) unacked.computeIfAbsent(peer, p -> new HashMap<>()).put(v.key(), v);
+                }
+            }
+        }
 
         synchronized List<Mop> execute(List<Mop> txn, String self, List<String> peers) {
             long stamp = ++clock;
@@ -138,15 +168,21 @@ class TxnNode implements Runnable {
                     }
                 }
             }
+            journal.append(List.copyOf(written.values())); // before txn_ok, and before any peer can be sent them
             for (String peer : peers) unacked.computeIfAbsent(peer, p -> new HashMap<>()).putAll(written);
             return done;
         }
 
+        /** Takes in a peer's versions, those newer than held on disk first. */
         synchronized void apply(List<Version> versions) {
+            var newer = new LinkedHashMap<JsonNode, Version>();
             for (Version v : versions) {
-                clock = Math.max(clock, v.clock());
-                store.merge(v.key(), v, (held, got) -> got.newerThan(held) ? got : held);
+                Version held = newer.getOrDefault(v.key(), store.get(v.key()));
+                if (held == null || v.newerThan(held)) newer.put(v.key(), v);
             }
+            journal.append(List.copyOf(newer.values()));
+            for (Version v : versions) clock = Math.max(clock, v.clock());
+            store.putAll(newer);
         }
 
         synchronized List<Version> pendingFor(String peer) {
@@ -169,6 +205,7 @@ class TxnNode implements Runnable {
         var node = new Node();
         var replica = new Replica();
         var replication = new OneInFlight();
+        node.onInit(() -> replica.restore(Disk.open(node.id()), node.id(), node.peers()));
 
         node.handle(Txn.class, request ->
                 request.reply(new TxnOk(replica.execute(request.body().txn(), node.id(), node.peers()))));
