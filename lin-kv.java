@@ -221,7 +221,8 @@ class LinKvNode implements Runnable {
         private Role role = Role.FOLLOWER;
         /** The leader of currentTerm, when known. */
         private String leaderId;
-        private long heardFromLeaderAt;
+        /** When this node last heard from a leader, itself included; the log says how long an election took from it. */
+        private long heardFromLeaderAt = System.nanoTime();
         private long electionDeadline;
         private final Set<String> votes = new HashSet<>();
         /** Counts pre-votes, so that answers to an earlier one are told apart. */
@@ -421,8 +422,8 @@ class LinKvNode implements Runnable {
         private void becomeLeader() {
             role = Role.LEADER;
             leaderId = node.id();
-            Node.log("term %d: leader", currentTerm);
             long now = System.nanoTime();
+            Node.log("term %d: leader, %d ms after this node last heard from one", currentTerm, (now - heardFromLeaderAt) / 1_000_000);
             for (String peer : node.peers()) {
                 nextIndex.put(peer, log.lastIndex() + 1);
                 matchIndex.put(peer, 0L);
@@ -438,6 +439,7 @@ class LinKvNode implements Runnable {
          * sent what it lacks; a silent one only every half election timeout.
          */
         private void round(long now) {
+            heardFromLeaderAt = now;
             nextRoundAt = now + replicateMillis * 1_000_000;
             if (!held.isEmpty()) log.append(new Entry(currentTerm, takeHeld()));
             advanceCommitIndex(); // a cluster of one commits alone
