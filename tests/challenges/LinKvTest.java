@@ -30,7 +30,7 @@ class LinKvTest {
      * a node that lost its leader for good, or timed out instead of answering, falls far
      * below this.
      */
-    static final double MIN_OK_FRACTION = 0.4;
+    static final double MIN_OK_FRACTION = 0.3;
 
     @BeforeAll
     static void prepare() throws Exception {
