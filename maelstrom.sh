@@ -5,7 +5,7 @@
 #   maelstrom test -w broadcast ... --bin ./maelstrom.sh broadcast hub-batch=1000
 #
 # The first word names the script: a Maelstrom workload (echo, unique-ids, broadcast,
-# g-counter, kafka, txn-rw-register) or the path of a node script (.java). The words
+# g-counter, kafka, txn-rw-register, lin-kv) or the path of a node script (.java). The words
 # after it are the script's own options, as name=value: Maelstrom takes every word that
 # starts with a dash as its own and stops (--name value works everywhere else).
 #
@@ -37,7 +37,7 @@ self=$(readlink -f "${BASH_SOURCE[0]}")
 root=${self%/*}
 # Each Maelstrom workload and the script that serves it.
 declare -A script_of=([echo]=echo.java [unique-ids]=unique-ids.java [broadcast]=broadcast.java
-  [g-counter]=g-counter.java [kafka]=kafka.java [txn-rw-register]=txn.java)
+  [g-counter]=g-counter.java [kafka]=kafka.java [txn-rw-register]=txn.java [lin-kv]=lin-kv.java)
 training_limit=60   # seconds; a training run that takes longer is a failed one
 
 usage() {
@@ -87,13 +87,15 @@ training_requests() {
 {$c,"body":{"type":"echo","echo":"training $i","msg_id":${i}01}}
 {$c,"body":{"type":"generate","msg_id":${i}02}}
 {$c,"body":{"type":"broadcast","message":$i,"msg_id":${i}03}}
-{$c,"body":{"type":"read","msg_id":${i}04}}
+{$c,"body":{"type":"read","key":$((i % 8)),"msg_id":${i}04}}
 {$c,"body":{"type":"add","delta":$i,"msg_id":${i}05}}
 {$c,"body":{"type":"send","key":"k$((i % 4))","msg":$i,"msg_id":${i}06}}
 {$c,"body":{"type":"poll","offsets":{"k$((i % 4))":0},"msg_id":${i}07}}
 {$c,"body":{"type":"commit_offsets","offsets":{"k$((i % 4))":$i},"msg_id":${i}08}}
 {$c,"body":{"type":"list_committed_offsets","keys":["k$((i % 4))"],"msg_id":${i}09}}
 {$c,"body":{"type":"txn","txn":[["r",$((i % 8)),null],["w",$((i % 8)),$i]],"msg_id":${i}10}}
+{$c,"body":{"type":"write","key":$((i % 8)),"value":$i,"msg_id":${i}11}}
+{$c,"body":{"type":"cas","key":$((i % 8)),"from":$i,"to":$((i + 1)),"msg_id":${i}12}}
 EOF
   done
 }

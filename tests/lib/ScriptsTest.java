@@ -33,7 +33,7 @@ class ScriptsTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        Nodes.prepare("echo", "unique-ids", "broadcast", "kafka", "g-counter");
+        Nodes.prepare("echo", "unique-ids", "broadcast", "kafka", "g-counter", "lin-kv");
     }
 
     /** A node process and its stdout, line by line. */
@@ -303,5 +303,54 @@ class ScriptsTest {
                 assertEquals(5, body.get("offsets").get("k").asInt());
             }
         }
+    }
+
+    @Test
+    void linKvAnswersElevenWithoutALeader() throws Exception {
+        try (var node = Launched.start("lin-kv", "election-timeout=5000")) {
+            node.send(init("n1", "n0", "n1", "n2"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send(message("c1", "n1", "{\"type\":\"read\",\"key\":1,\"msg_id\":2}"));
+            JsonNode body = node.nextTo("c1", Duration.ofSeconds(5)).get("body");
+            assertEquals(11, body.path("code").asInt(), "definite: nothing was sent: " + body);
+        }
+    }
+
+    /**
+     * A follower sends its client's write to the leader once, in its answer to an
+     * AppendEntries, and answers the client itself once the entry is committed; a
+     * later AppendEntries gets an answer without it.
+     */
+    @Test
+    void linKvFollowerForwardsOnceAndAnswersOnCommit() throws Exception {
+        try (var node = Launched.start("lin-kv", "election-timeout=5000")) {
+            node.send(init("n1", "n0", "n1", "n2"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            String noop = "{\"term\":1,\"commands\":[]}";
+            node.send(message("n0", "n1", appendEntries(10, 0, 0, "[" + noop + "]", 0)));
+            assertEquals(2, node.nextTo("n0", Duration.ofSeconds(5)).get("body").get("next_index").asInt());
+            node.send(message("c1", "n1", "{\"type\":\"write\",\"key\":1,\"value\":3,\"msg_id\":2}"));
+            Thread.sleep(200); // handled before the AppendEntries: each message has a thread of its own
+            node.send(message("n0", "n1", appendEntries(11, 1, 1, "[]", 1)));
+            JsonNode forwarded = node.nextTo("n0", Duration.ofSeconds(5)).get("body").get("forwarded");
+            assertEquals(1, forwarded.size(), "the write goes to the leader: " + forwarded);
+            assertEquals(List.of("w", 1, 3), NodeHarness.JSON.convertValue(forwarded.get(0).get("op"), List.class));
+            String entry = "{\"term\":1,\"commands\":" + forwarded + "}";
+            node.send(message("n0", "n1", appendEntries(12, 1, 1, "[" + entry + "]", 1)));
+            JsonNode answer = node.nextTo("n0", Duration.ofSeconds(5)).get("body");
+            assertEquals(0, answer.get("forwarded").size(), "sent once, never again: " + answer);
+            assertEquals(null, node.next(Duration.ofMillis(300)), "not committed yet: no answer to the client");
+            node.send(message("n0", "n1", appendEntries(13, 2, 1, "[]", 2)));
+            JsonNode reply = node.nextTo("c1", Duration.ofSeconds(5)).get("body");
+            assertEquals("write_ok", reply.get("type").asText());
+            assertEquals(2, reply.get("in_reply_to").asInt());
+        }
+    }
+
+    /** An AppendEntries of term 1 from n0. */
+    private static String appendEntries(int msgId, int prevIndex, int prevTerm, String entries, int commit) {
+        return "{\"type\":\"append_entries\",\"term\":1,\"leader_id\":\"n0\",\"prev_log_index\":" + prevIndex
+                + ",\"prev_log_term\":" + prevTerm + ",\"entries\":" + entries + ",\"leader_commit\":" + commit
+                + ",\"msg_id\":" + msgId + "}";
     }
 }
