@@ -73,6 +73,37 @@ public final class Node {
     /** How long a node whose stdin closed waits for the requests it is still handling. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
+    /**
+     * How long Maelstrom's clients wait for an answer. A client that gave up may be gone
+     * from Maelstrom's network, and an answer to it then ends the node: Maelstrom stops
+     * reading its output. So no client gets an answer later than this after its request
+     * was read.
+     */
+    private static final long CLIENT_TIMEOUT_NANOS = Duration.ofSeconds(5).toNanos();
+    /** How long Maelstrom waits for init_ok: the same rule, with init's own deadline. */
+    private static final long INIT_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
+    /** How often the stall watch looks at the clock. */
+    private static final Duration TICK = Duration.ofMillis(200);
+    /**
+     * A gap this long between two looks means the process was stopped (a pause fault:
+     * SIGSTOP, then SIGCONT). Requests that waited in stdin meanwhile may be older than
+     * the client timeout, and how much older no line says: they go unanswered. Shorter
+     * gaps leave every such request time to be answered before its client gives up.
+     */
+    private static final long STALL_NANOS = Duration.ofSeconds(4).toNanos();
+    /** How long after a stall ends lines still count as read from the backlog. */
+    private static final long BACKLOG_NANOS = TICK.toNanos();
+
+    /** The requests read from {@code from} to {@code to} (nanoTime) waited out a stall. */
+    private record Stall(long from, long to) {
+        boolean covers(long receivedAt) {
+            return receivedAt >= from && receivedAt <= to;
+        }
+    }
+
+    private volatile long lastLook = System.nanoTime();
+    private volatile Stall stall = new Stall(0, -1);
+
     /** A node on stdin and stdout. */
     public Node() {
         this(System.in, System.out);
@@ -215,9 +246,10 @@ public final class Node {
      * periodic tasks.
      */
     public void run() {
+        Thread.ofPlatform().daemon().name("stall watch").start(this::watchForStalls);
         try {
             for (String line; (line = input.readLine()) != null; ) {
-                if (!line.isBlank()) receive(line);
+                if (!line.isBlank()) receive(line, look());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -237,7 +269,31 @@ public final class Node {
         }
     }
 
-    private void receive(String line) {
+    /** Looks at the clock, as the stall watch does every tick; returns the time. */
+    private long look() {
+        long now = System.nanoTime();
+        long last = lastLook;
+        if (now - last > STALL_NANOS) {
+            stall = new Stall(last, now + BACKLOG_NANOS);
+            log("this process was stopped for %.1f s: the clients' requests it held meanwhile go unanswered,"
+                    + " as their clients may have given up", (now - last) / 1e9);
+        }
+        lastLook = now;
+        return now;
+    }
+
+    private void watchForStalls() {
+        try {
+            while (true) {
+                Thread.sleep(TICK);
+                look();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void receive(String line, long receivedAt) {
         JsonNode message;
         try {
             message = Json.parse(line);
@@ -252,7 +308,7 @@ public final class Node {
         }
         String src = envelope.get("src").asText();
         if (body.path("type").asText().equals("init") && !body.has("in_reply_to")) {
-            init(src, body); // in order, here: every later message then sees this node's id
+            init(src, body, receivedAt); // in order, here: every later message then sees this node's id
             return;
         }
         synchronized (inFlightLock) {
@@ -260,7 +316,7 @@ public final class Node {
         }
         Thread.startVirtualThread(() -> {
             try {
-                dispatch(src, body);
+                dispatch(src, body, receivedAt);
             } finally {
                 synchronized (inFlightLock) {
                     if (--inFlight == 0) inFlightLock.notifyAll();
@@ -269,7 +325,7 @@ public final class Node {
         });
     }
 
-    private void dispatch(String src, ObjectNode body) {
+    private void dispatch(String src, ObjectNode body, long receivedAt) {
         JsonNode inReplyTo = body.get("in_reply_to");
         if (inReplyTo != null && inReplyTo.canConvertToLong()) {
             complete(inReplyTo.asLong(), body);
@@ -277,23 +333,24 @@ public final class Node {
         }
         String type = body.path("type").asText("");
         if (routes.get(type) instanceof Route<?> route) {
-            serve(route, src, body);
+            serve(route, src, body, receivedAt);
         } else if (type.equals("error") || type.endsWith("_ok")) {
             log("dropping an unrequested %s from %s: %s", type, src, body);
         } else {
-            replyError(src, body, new RpcError(RpcError.NOT_SUPPORTED, "unsupported message type '" + type + "'"));
+            replyError(src, body, new RpcError(RpcError.NOT_SUPPORTED, "unsupported message type '" + type + "'"),
+                    receivedAt);
         }
     }
 
-    private <T> void serve(Route<T> route, String src, ObjectNode body) {
+    private <T> void serve(Route<T> route, String src, ObjectNode body, long receivedAt) {
         try {
             T request = Json.request(body, route.bodyType());
-            route.handler().handle(new Request<>(this, src, body, request));
+            route.handler().handle(new Request<>(this, src, body, request, receivedAt));
         } catch (RpcError e) {
-            replyError(src, body, e);
+            replyError(src, body, e, receivedAt);
         } catch (Throwable e) { // an Error too: this node can still answer, and go on with the next message
             logFailure("handler for " + body.path("type").asText() + " from " + src + " on " + body, e);
-            replyError(src, body, new RpcError(RpcError.CRASH, e.toString()));
+            replyError(src, body, new RpcError(RpcError.CRASH, e.toString()), receivedAt);
         }
     }
 
@@ -311,12 +368,12 @@ public final class Node {
      * runs the init listeners, every one even if another failed, and starts the periodic
      * tasks, all before init is answered.
      */
-    private void init(String src, ObjectNode body) {
+    private void init(String src, ObjectNode body, long receivedAt) {
         Init init;
         try {
             init = Json.request(body, Init.class);
         } catch (RpcError e) {
-            replyError(src, body, e); // before a first good init this is only logged: the node has no id to send from
+            replyError(src, body, e, receivedAt); // before a first good init this is only logged: the node has no id to send from
             return;
         }
         RpcError failed = null;
@@ -337,8 +394,10 @@ public final class Node {
                 periodics.clear();
             }
         }
-        if (failed != null) replyError(src, body, failed);
-        else if (body.hasNonNull("msg_id")) reply(src, body.get("msg_id").asLong(), Json.NODES.objectNode().put("type", "init_ok"));
+        if (failed != null) replyError(src, body, failed, receivedAt);
+        else if (body.hasNonNull("msg_id")) {
+            reply(src, body.get("msg_id").asLong(), Json.NODES.objectNode().put("type", "init_ok"), receivedAt);
+        }
     }
 
     private void start(Periodic periodic) {
@@ -366,10 +425,13 @@ public final class Node {
         }
     }
 
-    /** Answers {@code request} with {@code error}, or logs it when the request asked for no answer. */
-    void replyError(String src, ObjectNode request, RpcError error) {
+    /**
+     * Answers {@code request}, read at {@code receivedAt}, with {@code error}, or logs it
+     * when the request asked for no answer.
+     */
+    void replyError(String src, ObjectNode request, RpcError error, long receivedAt) {
         if (request.hasNonNull("msg_id")) {
-            reply(src, request.get("msg_id").asLong(), errorBody(error));
+            reply(src, request.get("msg_id").asLong(), errorBody(error), receivedAt);
         } else {
             log("%s from %s asked for no reply: %s", error, src, request);
         }
@@ -379,7 +441,20 @@ public final class Node {
         return Json.NODES.objectNode().put("type", "error").put("code", error.code()).put("text", error.text());
     }
 
-    void reply(String dest, long inReplyTo, ObjectNode body) {
+    /**
+     * Answers the request {@code inReplyTo} from {@code dest}, read at {@code receivedAt};
+     * to a client that has given up (see {@link #CLIENT_TIMEOUT_NANOS}), it only logs it.
+     */
+    void reply(String dest, long inReplyTo, ObjectNode body, long receivedAt) {
+        if (dest.startsWith("c")) { // Maelstrom's clients are c1, c2, ...; nodes and services never give up
+            long waited = System.nanoTime() - receivedAt;
+            long timeout = "init_ok".equals(body.path("type").asText()) ? INIT_TIMEOUT_NANOS : CLIENT_TIMEOUT_NANOS;
+            if (waited > timeout || stall.covers(receivedAt)) {
+                log("not answering %s %d ms after its request, which %s: %s", dest, waited / 1_000_000,
+                        waited > timeout ? "is past its client's timeout" : "waited out a stop of this process", body);
+                return;
+            }
+        }
         write(dest, body.put("in_reply_to", inReplyTo));
     }
 

@@ -14,12 +14,14 @@ public final class Request<T> {
     private final String src;
     private final ObjectNode raw;
     private final T body;
+    private final long receivedAt;
 
-    Request(Node node, String src, ObjectNode raw, T body) {
+    Request(Node node, String src, ObjectNode raw, T body, long receivedAt) {
         this.node = node;
         this.src = src;
         this.raw = raw;
         this.body = body;
+        this.receivedAt = receivedAt;
     }
 
     /** The sender: a client ({@code c4}), a node ({@code n2}) or a service. */
@@ -39,15 +41,16 @@ public final class Request<T> {
 
     /**
      * Answers with {@code reply} (a record, typed by its class name). A message that
-     * asked for no answer gets none.
+     * asked for no answer gets none, and neither does a client that has given up waiting
+     * (the node logs it): Maelstrom would stop reading this node's output.
      */
     public void reply(Object reply) {
-        if (expectsReply()) node.reply(src, raw.get("msg_id").asLong(), Json.body(reply));
+        if (expectsReply()) node.reply(src, raw.get("msg_id").asLong(), Json.body(reply), receivedAt);
     }
 
     /** Answers with a Maelstrom error. */
     public void fail(RpcError error) {
-        node.replyError(src, raw, error);
+        node.replyError(src, raw, error, receivedAt);
     }
 
     @Override

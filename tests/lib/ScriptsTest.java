@@ -2,6 +2,7 @@ package tests.lib;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,6 +100,37 @@ class ScriptsTest {
     static String init(String id, String... all) {
         return "{\"src\":\"c0\",\"dest\":\"" + id + "\",\"body\":{\"type\":\"init\",\"node_id\":\"" + id
                 + "\",\"node_ids\":[\"" + String.join("\",\"", all) + "\"],\"msg_id\":1}}";
+    }
+
+    /**
+     * A pause fault: requests that wait in stdin while the process is stopped for longer
+     * than the stall rule (4 s) go unanswered, as their clients may have given up, which
+     * Maelstrom would punish by no longer reading the node; the node then answers again.
+     */
+    @Test
+    void aNodeStoppedForSecondsLeavesTheRequestsItHeldUnansweredAndThenAnswersAgain() throws Exception {
+        try (var node = Launched.start("echo")) {
+            node.send(init("n0", "n0"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send("{\"src\":\"c1\",\"dest\":\"n0\",\"body\":{\"type\":\"echo\",\"echo\":1,\"msg_id\":2}}");
+            assertEquals(2, node.next().get("body").get("in_reply_to").asInt());
+            signal("STOP", node.process());
+            node.send("{\"src\":\"c2\",\"dest\":\"n0\",\"body\":{\"type\":\"echo\",\"echo\":2,\"msg_id\":3}}");
+            Thread.sleep(5_500);
+            signal("CONT", node.process());
+            assertNull(node.next(Duration.ofSeconds(2)), "no answer to the request held through the stop");
+            node.send("{\"src\":\"c3\",\"dest\":\"n0\",\"body\":{\"type\":\"echo\",\"echo\":3,\"msg_id\":4}}");
+            JsonNode after = node.next(Duration.ofSeconds(10));
+            assertNotNull(after, "a request after the stop is answered");
+            assertEquals(4, after.get("body").get("in_reply_to").asInt());
+        }
+    }
+
+    /** Sends SIGname to the process and its descendants (maelstrom.sh execs the JVM, so one process). */
+    private static void signal(String name, Process process) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + name, String.valueOf(process.pid())));
+        process.descendants().forEach(d -> command.add(String.valueOf(d.pid())));
+        assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor());
     }
 
     @Test
