@@ -78,7 +78,11 @@ class KafkaTest {
         Verdict verdict = results.verdict();
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> "findings " + (verdict == null ? "none"
                 : verdict.findings()) + ", problems " + results.problems() + ", see " + results.options().runDir());
-        assertTrue(verdict.details().path("warnings").isEmpty(), "warnings " + verdict.details().path("warnings"));
+        // A list cut off from the node that took a commit may report less than an earlier list
+        // did (kafka.java's header: the trade it makes); without partitions that never happens.
+        if (!List.of(flags).contains("partition")) {
+            assertTrue(verdict.details().path("warnings").isEmpty(), "warnings " + verdict.details().path("warnings"));
+        }
         return results;
     }
 }
