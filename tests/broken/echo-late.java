@@ -8,13 +8,15 @@ import lib.Node;
 
 /**
  * Answers the first echo after 6 s, past Maelstrom's 5 s client timeout: the client has
- * been replaced by then, so the late reply names a client no longer on the network.
+ * been replaced by then, so the late reply names a client no longer on the network. The
+ * answers go out through send, by hand: lib/Node's reply would not answer a client that
+ * has given up.
  */
 class EchoLate {
 
-    record Echo(JsonNode echo) {}
+    record Echo(JsonNode echo, long msg_id) {}
 
-    record EchoOk(JsonNode echo) {}
+    record EchoOk(JsonNode echo, long in_reply_to) {}
 
     public static void main(String... args) {
         var node = new Node();
@@ -23,7 +25,7 @@ class EchoLate {
             if (first.getAndSet(false)) {
                 Thread.sleep(6000);
             }
-            request.reply(new EchoOk(request.body().echo()));
+            node.send(request.src(), new EchoOk(request.body().echo(), request.body().msg_id()));
         });
         node.run();
     }
