@@ -69,6 +69,11 @@ public abstract class ForwardingWorkload implements Workload {
     }
 
     @Override
+    public ObjectNode continuation(Op op) {
+        return delegate.continuation(op);
+    }
+
+    @Override
     public Verdict check(List<Op> history) {
         return delegate.check(history);
     }
