@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import lib.Cli;
+import lib.Disk;
 import lib.Node;
 import lib.RaftLog;
 import lib.Request;
@@ -72,9 +73,18 @@ import picocli.CommandLine.Option;
  * leader needs a round with a majority to confirm its leadership for each batch of reads
  * anyway, and the round that carries the writes carries the reads.
  *
- * <p>What is missing: the persistent state (currentTerm, votedFor and the log) lives
- * in memory only, so a node killed and restarted comes back empty, which Raft does not
- * allow. Partitions and pauses are safe; kill faults are not, yet.
+ * <p>A restart. Figure 2's persistent state, currentTerm, votedFor and the log, is on
+ * disk (a {@link Disk} folder of the run, removed with it) before any message that
+ * depends on it leaves: a vote, an answer to an AppendEntries, a leader's AppendEntries
+ * and its own count towards a majority. Each change is one journal write under the
+ * Raft lock, so a kill, which can take every node at once, loses nothing a peer was
+ * told. A restarted node takes its term, vote and log back and starts as a follower
+ * with nothing committed or applied, as a node does in the paper; the leader's commit
+ * index brings it back to where it was, and it re-applies the log to an empty map.
+ * Requests it held are gone with their clients' answers, which time out; their tickets
+ * were drawn at random, so no later request is taken for one of them. The log is kept
+ * whole, on disk as in memory (no snapshots: the paper's section 7), so what is on disk
+ * is what the log holds; at restart each journal is rewritten to just that.
  */
 @Command(name = "lin-kv", mixinStandardHelpOptions = true,
         description = "Maelstrom lin-kv, the Raft chapter: a linearizable key-value store on Raft, batched and pipelined, reads through the log.")
@@ -190,6 +200,14 @@ class LinKvNode implements Runnable {
         }
     }
 
+    // What Raft keeps on disk.
+
+    /** currentTerm and votedFor, as they became. */
+    record TermAndVote(long term, String votedFor) {}
+
+    /** An entry put at {@code index}, in place of any there and after it. */
+    record Placed(long index, Entry entry) {}
+
     enum Role { FOLLOWER, CANDIDATE, LEADER }
 
     /** A request this node took, waiting for its entry to be applied. */
@@ -200,10 +218,12 @@ class LinKvNode implements Runnable {
         private final Node node;
         private final Store store = new Store();
 
-        // Persistent state on all servers (in memory: see the header).
+        // Persistent state on all servers, on disk before it is told (see the header).
         private long currentTerm;
         private String votedFor;
         private final RaftLog<Entry> log = new RaftLog<>();
+        private Disk.Journal<TermAndVote> termJournal;
+        private Disk.Journal<Placed> logJournal;
 
         // Volatile state on all servers.
         private long commitIndex;
@@ -249,8 +269,51 @@ class LinKvNode implements Runnable {
             electionDeadline = System.nanoTime() + electionNanos() + ThreadLocalRandom.current().nextLong(electionNanos());
         }
 
+        /** At init: takes back what an earlier start of this node in this run left on disk. */
         synchronized void start() {
+            Disk disk = Disk.open(node.id());
+            termJournal = disk.journal("term", TermAndVote.class);
+            logJournal = disk.journal("log", Placed.class);
+            List<TermAndVote> terms = termJournal.records();
+            if (!terms.isEmpty()) {
+                TermAndVote last = terms.get(terms.size() - 1);
+                currentTerm = last.term();
+                votedFor = last.votedFor();
+                termJournal.replace(List.of(last));
+            }
+            logJournal.records().forEach(placed -> log.place(placed.index(), placed.entry()));
+            if (logJournal.records().size() > log.lastIndex()) logJournal.replace(placed(1, log.lastIndex()));
+            if (!terms.isEmpty()) Node.log("restarted in term %d, voted for %s, %d entries", currentTerm, votedFor, log.lastIndex());
             resetElectionDeadline();
+        }
+
+        // Writes of the persistent state, each on disk when it returns.
+
+        private void setTermAndVote(long term, String vote) {
+            if (term == currentTerm && Objects.equals(vote, votedFor)) return;
+            termJournal.append(new TermAndVote(term, vote));
+            currentTerm = term;
+            votedFor = vote;
+        }
+
+        private void appendToLog(Entry entry) {
+            long index = log.append(entry);
+            logJournal.append(new Placed(index, entry));
+        }
+
+        /** Steps 3 and 4 of AppendEntries; returns the index of the last new entry. */
+        private long mergeIntoLog(long prevIndex, List<Entry> entries) {
+            long firstWritten = log.merge(prevIndex, entries);
+            long lastNew = prevIndex + entries.size();
+            logJournal.append(placed(firstWritten, lastNew));
+            return lastNew;
+        }
+
+        /** The log's entries from {@code first} to {@code last}, as records of where they are. */
+        private List<Placed> placed(long first, long last) {
+            var placed = new ArrayList<Placed>();
+            for (long index = first; index <= last; index++) placed.add(new Placed(index, log.get(index)));
+            return placed;
         }
 
         /** A client's request: held for the next round, or error 11 when no leader is known. */
@@ -296,10 +359,7 @@ class LinKvNode implements Runnable {
 
         /** Becomes a follower of {@code term}, led by {@code leader} if known. */
         private void becomeFollower(long term, String leader) {
-            if (term > currentTerm) {
-                currentTerm = term;
-                votedFor = null;
-            }
+            if (term > currentTerm) setTermAndVote(term, null);
             if (role != Role.FOLLOWER || !Objects.equals(leaderId, leader)) {
                 Node.log("term %d: follower of %s", currentTerm, leader);
             }
@@ -322,7 +382,7 @@ class LinKvNode implements Runnable {
             if (!log.matches(a.prevLogIndex(), a.prevLogTerm())) { // 2.
                 return new AppendEntriesOk(currentTerm, false, log.backOff(a.prevLogIndex()), forwarded);
             }
-            long lastNew = log.merge(a.prevLogIndex(), a.entries()); // 3. and 4.
+            long lastNew = mergeIntoLog(a.prevLogIndex(), a.entries()); // 3. and 4.
             if (a.leaderCommit() > commitIndex) { // 5., never backwards: a late AppendEntries may end early
                 commitIndex = Math.max(commitIndex, Math.min(a.leaderCommit(), lastNew));
                 applyCommitted();
@@ -338,7 +398,7 @@ class LinKvNode implements Runnable {
             if (r.term() > currentTerm) becomeFollower(r.term(), null);
             boolean grant = r.term() == currentTerm && (votedFor == null || votedFor.equals(r.candidateId())) && upToDate;
             if (grant) {
-                votedFor = r.candidateId();
+                setTermAndVote(currentTerm, r.candidateId());
                 resetElectionDeadline();
             }
             return new RequestVoteOk(currentTerm, grant);
@@ -394,8 +454,7 @@ class LinKvNode implements Runnable {
 
         private void becomeCandidate() {
             role = Role.CANDIDATE;
-            currentTerm++;
-            votedFor = node.id();
+            setTermAndVote(currentTerm + 1, node.id());
             votes.clear();
             votes.add(node.id());
             resetElectionDeadline();
@@ -430,7 +489,7 @@ class LinKvNode implements Runnable {
                 answeredAt.put(peer, now); // a fresh start for check-quorum
                 sentAt.put(peer, now - electionNanos());
             }
-            log.append(new Entry(currentTerm, List.of())); // commits the earlier terms' entries with it (section 8)
+            appendToLog(new Entry(currentTerm, List.of())); // commits the earlier terms' entries with it (section 8)
             round(now);
         }
 
@@ -441,7 +500,7 @@ class LinKvNode implements Runnable {
         private void round(long now) {
             heardFromLeaderAt = now;
             nextRoundAt = now + replicateMillis * 1_000_000;
-            if (!held.isEmpty()) log.append(new Entry(currentTerm, takeHeld()));
+            if (!held.isEmpty()) appendToLog(new Entry(currentTerm, takeHeld()));
             advanceCommitIndex(); // a cluster of one commits alone
             for (String peer : node.peers()) {
                 boolean silent = now - answeredAt.get(peer) >= electionNanos();
@@ -466,7 +525,7 @@ class LinKvNode implements Runnable {
             // A leader that stepped down since drops what was forwarded: it was never in a log, and its clients time out.
             if (role != Role.LEADER || currentTerm != term) return;
             answeredAt.put(peer, System.nanoTime());
-            if (!answer.forwarded().isEmpty()) log.append(new Entry(currentTerm, answer.forwarded()));
+            if (!answer.forwarded().isEmpty()) appendToLog(new Entry(currentTerm, answer.forwarded()));
             long match = matchIndex.get(peer);
             if (answer.success()) {
                 match = Math.max(match, answer.nextIndex() - 1);

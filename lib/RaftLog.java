@@ -69,11 +69,14 @@ public final class RaftLog<E extends RaftLog.Entry> {
      * {@link #matches}, deleting this log's entries from the first one that conflicts
      * (same index, another term) on. Entries held already are kept, as are any beyond
      * {@code incoming} when nothing conflicts: a late or repeated AppendEntries, which
-     * pipelining and reordering bring, never shortens the log. Returns the index of the
-     * last new entry, {@code prevIndex + incoming.size()}.
+     * pipelining and reordering bring, never shortens the log. The last new entry is at
+     * {@code prevIndex + incoming.size()}. Returns the index of the first entry written,
+     * one past that when every entry was held: the entries written are those from it to
+     * the last new one, which a durable log must record.
      */
     public long merge(long prevIndex, List<E> incoming) {
         long index = prevIndex;
+        long firstWritten = prevIndex + incoming.size() + 1;
         for (E entry : incoming) {
             index++;
             if (index <= lastIndex()) {
@@ -81,8 +84,19 @@ public final class RaftLog<E extends RaftLog.Entry> {
                 entries.subList((int) (index - 1), entries.size()).clear();
             }
             entries.add(entry);
+            firstWritten = Math.min(firstWritten, index);
         }
-        return index;
+        return firstWritten;
+    }
+
+    /**
+     * Puts {@code entry} at {@code index}, deleting any entries from there on: replays a
+     * record of {@link #append} or {@link #merge}, in the order they wrote.
+     */
+    public void place(long index, E entry) {
+        if (index < 1 || index > lastIndex() + 1) throw new IndexOutOfBoundsException("no place " + index + " in a log of " + lastIndex());
+        entries.subList((int) (index - 1), entries.size()).clear();
+        entries.add(entry);
     }
 
     /**

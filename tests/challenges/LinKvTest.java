@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.cli.TestCommand;
+import bench.report.Downtime;
 import bench.report.Results;
 import bench.report.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tests.support.Nodes;
@@ -52,5 +54,23 @@ class LinKvTest {
                 : verdict.findings()) + ", problems " + results.problems() + ", see " + results.options().runDir());
         assertTrue(okFraction >= MIN_OK_FRACTION, "ok fraction " + okFraction);
         assertTrue(results.serversMsgsPerOp() <= MAX_SERVERS_MSGS_PER_OP, "servers msgs-per-op " + results.serversMsgsPerOp());
+    }
+
+    /**
+     * lin-kv-c's five nodes under every fault at once, kills included, each target set as
+     * Jepsen's combined nemesis draws it (all nodes at once among them): linearizable,
+     * as Raft's state is on disk before anything depends on it, and answering some
+     * requests ok (availability is not judged under kills).
+     */
+    @Test
+    void linearizableThroughKillsPausesAndPartitions() throws Exception {
+        Results results = TestCommand.run("--challenge", "lin-kv-c", "--time-limit", "15", "--nemesis", "partition,kill,pause",
+                "--nemesis-interval", "2", "--quiet-period", "1", "--seed", "1", "--store", "store/tests");
+        Verdict verdict = results.verdict();
+        assertEquals(Verdict.Validity.VALID, results.validity(), () -> "findings " + (verdict == null ? "none"
+                : verdict.findings()) + ", problems " + results.problems() + ", see " + results.options().runDir());
+        assertTrue(results.ops().ok() > 0, "no request answered ok");
+        assertTrue(Downtime.of(results.nemesis()).values().stream().flatMap(List::stream).anyMatch(span -> span.fault().equals("kill")),
+                "no node was killed: " + results.nemesis());
     }
 }

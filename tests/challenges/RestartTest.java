@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +36,7 @@ class RestartTest {
 
     @BeforeAll
     static void prepare() throws Exception {
-        Nodes.prepare("unique-ids", "broadcast", "kafka", "txn-rw-register",
+        Nodes.prepare("unique-ids", "broadcast", "kafka", "txn-rw-register", "lin-kv",
                 IDS_IN_MEMORY, BROADCAST_IN_MEMORY, KAFKA_IN_MEMORY, TXN_IN_MEMORY);
     }
 
@@ -200,6 +203,47 @@ class RestartTest {
             }
             assertTrue(resent.containsAll(List.of(1L, 2L, 4L)), "n0's versions go to n1 again: " + resent);
             assertTrue(newest > 50, "the new write's stamp " + newest + " outranks the stamp 50 it held");
+        }
+    }
+
+    // lin-kv
+
+    @Test
+    void linKvKeepsItsTermVoteAndLogWhereANodeThatForgetsThemLosesAWrite() throws Exception {
+        linKvKeepsWrites(false);
+        assertLost("the write after the kill", () -> linKvKeepsWrites(true));
+    }
+
+    /**
+     * A cluster of one, n0, writes a key and is killed and restarted: it elects itself
+     * again and reads the write back from its log. With {@code forget} its folder is
+     * removed before the restart, which makes it a node that keeps Raft's state in memory.
+     */
+    static void linKvKeepsWrites(boolean forget) throws Exception {
+        try (var run = Restartable.start(2, "lin-kv")) {
+            ok(run.init("n0", "n0"));
+            ok(callWhenLed(run, "{\"type\":\"write\",\"key\":1,\"value\":5,\"msg_id\":1}"));
+            run.kill();
+            if (forget) removeTree(run.folder("n0"));
+            ok(run.init("n0", "n0"));
+            JsonNode read = callWhenLed(run, "{\"type\":\"read\",\"key\":1,\"msg_id\":2}");
+            assertEquals("read_ok 5", read.path("type").asText() + " " + read.path("value"), "the write after the kill: " + read);
+        }
+    }
+
+    /** The answer to a client's request, asked again while the node answers 11 (no leader yet); at most 10 s. */
+    static JsonNode callWhenLed(Restartable run, String body) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            JsonNode answer = run.call("c1", "n0", body);
+            if (answer.path("code").asInt() != 11 || System.nanoTime() > deadline) return answer;
+            Thread.sleep(100);
+        }
+    }
+
+    static void removeTree(Path folder) throws Exception {
+        try (var paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);
         }
     }
 }

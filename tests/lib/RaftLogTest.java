@@ -45,8 +45,8 @@ class RaftLogTest {
     @Test
     void mergeDeletesFromTheFirstConflictOnly() {
         var log = logOf(1, 1, 2, 2);
-        long last = log.merge(1, List.of(new E(1, "x"), new E(3, "y")));
-        assertEquals(3, last);
+        long firstWritten = log.merge(1, List.of(new E(1, "x"), new E(3, "y")));
+        assertEquals(3, firstWritten, "entry 2 was held; 3 was written");
         assertEquals(List.of(1L, 1L, 3L), terms(log), "entry 3 conflicted: it and all after it went");
         assertEquals("e2", log.get(2).what(), "entry 2 was held already and kept");
     }
@@ -54,8 +54,24 @@ class RaftLogTest {
     @Test
     void aLateShorterAppendNeverShortensTheLog() {
         var log = logOf(1, 1, 1, 1);
-        assertEquals(2, log.merge(0, List.of(new E(1, "a"), new E(1, "b"))));
+        assertEquals(3, log.merge(0, List.of(new E(1, "a"), new E(1, "b"))), "nothing written: one past the last new entry");
         assertEquals(4, log.lastIndex(), "nothing conflicted: the entries beyond stay");
+    }
+
+    @Test
+    void mergeWritesNewEntriesAfterTheHeldOnes() {
+        var log = logOf(1, 1);
+        assertEquals(3, log.merge(1, List.of(new E(1, "b"), new E(1, "c"), new E(1, "d"))));
+        assertEquals(4, log.lastIndex());
+    }
+
+    @Test
+    void placeReplaysWritesInOrder() {
+        var log = logOf(1, 1, 1);
+        log.place(4, new E(1, "d"));
+        log.place(2, new E(2, "x"));
+        assertEquals(List.of(1L, 2L), terms(log), "placing at 2 dropped what was there and after");
+        assertThrows(IndexOutOfBoundsException.class, () -> log.place(4, new E(2, "gap")));
     }
 
     @Test

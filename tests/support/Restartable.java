@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import lib.Disk;
 
 /**
  * A run of one node, as Maelstrom's kill fault makes it: a bash of its own starts the
@@ -105,6 +106,11 @@ public final class Restartable implements AutoCloseable {
     public JsonNode call(String client, String dest, String body) throws IOException, InterruptedException {
         send(client, dest, body);
         return replyTo(client, JSON.readTree(body).path("msg_id").asLong(), Duration.ofSeconds(10));
+    }
+
+    /** The folder where node {@code nodeId} of this run keeps its state (lib/Disk owns where that is). */
+    public Path folder(String nodeId) {
+        return Disk.open(Path.of(System.getProperty("java.io.tmpdir"), Disk.ROOT), run.toHandle(), nodeId).folder();
     }
 
     /** SIGKILLs the running incarnation and waits for it to end; the bash starts the next. */
