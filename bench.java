@@ -9,6 +9,7 @@ import bench.cli.ServeCommand;
 import bench.cli.StartupCommand;
 import bench.cli.SweepCommand;
 import bench.cli.TestCommand;
+import bench.cli.TrainingCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "bench 1.0",
         description = "Runs Maelstrom workloads against real node processes, judged as Maelstrom judges them.",
         subcommands = {TestCommand.class, SweepCommand.class, PresetCommand.class, StartupCommand.class,
-                ServeCommand.class},
+                ServeCommand.class, TrainingCommand.class},
         exitCodeOnInvalidInput = BenchCommand.USAGE)
 class BenchCommand {
 

@@ -77,28 +77,9 @@ jvm_flags=(
   -Xlog:disable -Xlog:all=warning:stderr   # the JVM's warnings would go to stdout
 )
 
-# The training run's requests: init, then rounds of every workload's requests.
-training_requests() {
-  local c='"src":"c1","dest":"n0"' i
-  echo '{"src":"c0","dest":"n0","body":{"type":"init","node_id":"n0","node_ids":["n0","n1"],"msg_id":1}}'
-  echo "{$c,\"body\":{\"type\":\"topology\",\"topology\":{\"n0\":[\"n1\"],\"n1\":[\"n0\"]},\"msg_id\":2}}"
-  for ((i = 1; i <= 200; i++)); do
-    cat <<EOF
-{$c,"body":{"type":"echo","echo":"training $i","msg_id":${i}01}}
-{$c,"body":{"type":"generate","msg_id":${i}02}}
-{$c,"body":{"type":"broadcast","message":$i,"msg_id":${i}03}}
-{$c,"body":{"type":"read","key":$((i % 8)),"msg_id":${i}04}}
-{$c,"body":{"type":"add","delta":$i,"msg_id":${i}05}}
-{$c,"body":{"type":"send","key":"k$((i % 4))","msg":$i,"msg_id":${i}06}}
-{$c,"body":{"type":"poll","offsets":{"k$((i % 4))":0},"msg_id":${i}07}}
-{$c,"body":{"type":"commit_offsets","offsets":{"k$((i % 4))":$i},"msg_id":${i}08}}
-{$c,"body":{"type":"list_committed_offsets","keys":["k$((i % 4))"],"msg_id":${i}09}}
-{$c,"body":{"type":"txn","txn":[["r",$((i % 8)),null],["w",$((i % 8)),$i]],"msg_id":${i}10}}
-{$c,"body":{"type":"write","key":$((i % 8)),"value":$i,"msg_id":${i}11}}
-{$c,"body":{"type":"cas","key":$((i % 8)),"from":$i,"to":$((i + 1)),"msg_id":${i}12}}
-EOF
-  done
-}
+# The training run's requests, made by the bench's workloads (`./jbang bench.java training`
+# writes them; the bench need not be built for a node to be).
+training=$root/lib/training.jsonl
 
 # Sets name, script, dir (its build folder) and stamp (what a current build was made
 # from: the sources and this file, by path and content).
@@ -108,7 +89,7 @@ locate() {
   [ -f "$script" ] || { log "no script $script"; exit 2; }
   local rel=${script#"$root"/}
   dir=$root/.cache/build/${rel//\//_}
-  stamp=$(sha1sum "$script" "$root"/lib/*.java "$self")
+  stamp=$(sha1sum "$script" "$root"/lib/*.java "$training" "$self")
 }
 
 # Whether $dir holds a whole compile of $stamp whose JDK and jars are still the ones it
@@ -195,8 +176,8 @@ record_aot_cache() {
   out=$(mktemp -d "$dir/jar.XXXXXX")   # the jar's final place: the cache names its class path
   work=$(mktemp -d "$dir/training.XXXXXX")
   "${java%/java}/jar" --create --file "$out/app.jar" -C "$classes" .
-  # Training: init, then 200 rounds of one request of every workload (a script answers
-  # those it does not handle with error 10); meanwhile every message the node sends its
+  # Training: the requests of $training, every workload's (a script answers those it
+  # does not handle with error 10); meanwhile every message the node sends its
   # peer n1 comes back to it as if n1 had sent it, so that the script's own
   # node-to-node messages and replies are trained too. Then stdin closes and the JVM
   # exits normally, writing the cache. Two writers feed the node: the requests, and the
@@ -204,7 +185,7 @@ record_aot_cache() {
   # ends are open) and ends the training after 5 s; the node's stdin closes when both
   # have. It runs at low priority: nodes may be starting beside it.
   mkfifo "$work/to-node" "$work/from-node"
-  training_requests >"$work/to-node" &
+  cat "$training" >"$work/to-node" &
   timeout 5 sed -un 's/^{"src":"n0","dest":"n1",/{"src":"n1","dest":"n0",/p' <"$work/from-node" >"$work/to-node" &
   (cd "$work" && timeout -s KILL "$training_limit" nice -n 19 "$java" "${jvm_flags[@]}" \
     -XX:AOTCacheOutput="$work/app.aot" -cp "$out/app.jar${deps:+:$deps}" "$main" \

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 
 if [ $# -lt 1 ] || [[ $1 == -* ]]; then
-  echo "usage: ./run.sh PART [FLAGS...] [name=value...]    PART: 1 2 3a 3b 3c 3d 3e 4 5a 5b 5c 6a 6b 6c lin-kv-a lin-kv-b lin-kv-c" >&2
+  echo "usage: ./run.sh PART [FLAGS...] [name=value...]    PART: $(./jbang bench.java command | tr '\n' ' ')" >&2
   exit 2
 fi
 part=$1

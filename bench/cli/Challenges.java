@@ -5,6 +5,7 @@ import bench.report.Results;
 import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -219,5 +220,13 @@ public final class Challenges {
     /** The parts with presets, sorted. */
     public static List<String> parts() {
         return PRESETS.keySet().stream().sorted().toList();
+    }
+
+    /** The parts, for picocli's {@code ${COMPLETION-CANDIDATES}} in a description. */
+    public static final class PartNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return parts().iterator();
+        }
     }
 }

@@ -6,16 +6,22 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code bench command PART}: a part's official flags, for run.sh to hand to Maelstrom. */
+/** {@code bench command PART}: a part's official flags, for run.sh to hand to Maelstrom; without PART, the parts. */
 @Command(name = "command", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = TestCommand.USAGE,
-        description = "Prints a part's Maelstrom arguments, one a line: test -w W FLAGS... --bin ./maelstrom.sh NAME")
+        description = "Prints a part's Maelstrom arguments, one a line: test -w W FLAGS... --bin ./maelstrom.sh NAME;"
+                + " without PART, the parts, one a line.")
 public final class PresetCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "PART", description = "1, 2, 3a-3e, 4, 5a-5c, 6a-6c, lin-kv-a to lin-kv-c")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PART", completionCandidates = Challenges.PartNames.class,
+            description = "One of ${COMPLETION-CANDIDATES}.")
     String part;
 
     @Override
     public Integer call() {
+        if (part == null) {
+            Challenges.parts().forEach(System.out::println);
+            return 0;
+        }
         Challenges.Challenge preset = Challenges.presetOrComplain(part);
         if (preset == null) {
             return TestCommand.USAGE;

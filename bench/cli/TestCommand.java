@@ -72,7 +72,8 @@ public final class TestCommand implements Callable<Integer> {
     Long seed;
     @Option(names = "--store", defaultValue = "store", description = "Folder for run folders (default ${DEFAULT-VALUE}).")
     Path store;
-    @Option(names = "--challenge", description = "A Gossip Glomers part (1, 2, 3a-3e, 4, ...): its official flags, judged on its criteria.")
+    @Option(names = "--challenge", completionCandidates = Challenges.PartNames.class,
+            description = "A part (${COMPLETION-CANDIDATES}): its official flags, judged on its criteria.")
     String challenge;
     @Option(names = "--consistency-models", defaultValue = "strict-serializable", description = "For txn workloads, comma-separated.")
     String consistencyModels;

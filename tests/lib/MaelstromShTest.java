@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.cli.TestCommand;
+import bench.cli.TrainingCommand;
 import bench.report.Results;
 import bench.report.Verdict;
+import bench.workload.Workloads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,8 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,5 +209,26 @@ class MaelstromShTest {
         bench.environment().put("BENCH", "1");
         assertEquals(0, bench.start().waitFor(), "the bench's 3a run is valid");
         assertTrue(Files.readString(store.resolve("latest/node-logs/n0.log")).contains("options: hub-batch=1000"));
+    }
+
+    @Test
+    void theTrainingRequestsAreTheOnesTheBenchsWorkloadsMake() throws Exception {
+        List<String> made = TrainingCommand.lines();
+        List<String> kept = Files.readAllLines(TrainingCommand.file(ROOT));
+        int same = 0;
+        while (same < Math.min(made.size(), kept.size()) && made.get(same).equals(kept.get(same))) same++;
+        int firstDifferent = same + 1;
+        assertTrue(same == made.size() && same == kept.size(), () -> TrainingCommand.FILE + " is not what the workloads make now, from line "
+                + firstDifferent + ": run ./jbang bench.java training > " + TrainingCommand.FILE);
+    }
+
+    @Test
+    void maelstromShServesEveryWorkloadOfTheBenchAndNoOther() throws Exception {
+        Process usage = new ProcessBuilder(ROOT.resolve("maelstrom.sh").toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String text = new String(usage.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, usage.waitFor(), text);
+        Matcher workloads = Pattern.compile("NAME is a workload \\(([^)]*)\\)").matcher(text);
+        assertTrue(workloads.find(), text);
+        assertEquals(Workloads.names(), new TreeSet<>(List.of(workloads.group(1).split(" "))));
     }
 }
