@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -163,7 +164,10 @@ public final class Runner {
                 }
             }
             nodes.values().forEach(NodeProcess::detach);
-            nodes.values().forEach(NodeProcess::stop);
+            // All at once: each stop waits for its process to end and its output to close.
+            try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+                nodes.values().forEach(node -> stopping.execute(node::stop));
+            }
         }
         long cpuAfter = processCpuNanos();
         progress.close();
