@@ -63,27 +63,28 @@ class BroadcastTest {
 
     @Test
     void part3dFlagsThroughPartitions() throws Exception {
-        Results results = run("3d", true, List.of("--nemesis", "partition"));
         // About 3 when healthy; partitions add resends, and leaves cut off from the hub send to every node.
-        assertTrue(results.serversMsgsPerOp() < 8, "servers msgs-per-op " + results.serversMsgsPerOp());
+        throughPartitions("3d", List.of(), 8);
     }
 
     @Test
     void part3dLowLatencySettingThroughPartitions() throws Exception {
-        var flags = new ArrayList<>(List.of("--nemesis", "partition"));
-        flags.addAll(DIRECT);
-        Results results = run("3d", true, flags);
         // About 12.5 when healthy: every value goes to every node; a cut-off peer's values are resent.
-        assertTrue(results.serversMsgsPerOp() < 20, "servers msgs-per-op " + results.serversMsgsPerOp());
+        throughPartitions("3d", DIRECT, 20);
     }
 
     @Test
     void part3eLowMessageSettingThroughPartitions() throws Exception {
-        var flags = new ArrayList<>(List.of("--nemesis", "partition"));
-        flags.addAll(LEAN);
-        Results results = run("3e", true, flags);
         // Under 0.8 when healthy; here too, leaves cut off from the hub send to every node.
-        assertTrue(results.serversMsgsPerOp() < 3, "servers msgs-per-op " + results.serversMsgsPerOp());
+        throughPartitions("3e", LEAN, 3);
+    }
+
+    /** Runs a part under {@code --nemesis partition} with the node options {@code setting}, within {@code msgsPerOp}. */
+    private static void throughPartitions(String part, List<String> setting, double msgsPerOp) throws Exception {
+        var flags = new ArrayList<>(List.of("--nemesis", "partition"));
+        flags.addAll(setting);
+        Results results = run(part, true, flags);
+        assertTrue(results.serversMsgsPerOp() < msgsPerOp, "servers msgs-per-op " + results.serversMsgsPerOp());
     }
 
     /** Runs a part's preset, with {@code flags} after the test's own, as one seed-1 run under store/tests. */
