@@ -40,19 +40,20 @@ import picocli.CommandLine.Option;
  * confirmation at the end of the load. Its checks are a few seconds apart (set with
  * {@code resend-after}): a peer's own values carry its confirmations, and they come
  * often enough that such a check finds nothing due while the load lasts.
- * <li>the default, T = 100 ms, as long as a hop: a leaf never has two fan-outs in flight, so a
- * value is on every node once the hub has it (a hop) and its next fan-out is sent (a
- * wait of up to T), about 100 + T/2 at the median and 100 + T at most, plus the hub's
- * own delays. A shorter T leaves the previous fan-out in flight when the next is sent,
- * which gains nothing on the maximum (two hops either way) and costs more messages.
+ * <li>the default, T = 100 ms, as long as a hop: a leaf never has two fan-outs in
+ * flight, so a value is on every node once the hub has it (a hop) and its next fan-out
+ * is sent (a wait of up to T), about 100 + T/2 at the median and 100 + T at most, plus
+ * the hub's own delays. A shorter T leaves the previous fan-out in flight when the
+ * next is sent, which gains nothing on the maximum (two hops either way) and costs
+ * more messages.
  * Messages: a forward per broadcast and at most 24 fan-outs per T, fewer as a fan-out
  * skips leaves that lack nothing.
  * <li>{@code hub-batch=400} and {@code hub-batch=1000} (the fewest messages): the same
  * with a longer wait, for a quarter and a tenth of the fan-outs.
  * </ul>
  *
- * <p>Recovery spends next to no messages unless something was lost. Each node numbers its
- * clients' values, and every message carries the sender's known prefix per origin (how
+ * <p>Recovery spends next to no messages unless something was lost. Each node numbers
+ * its clients' values, and every message carries the sender's known prefix per origin (how
  * many of that node's values, from its first on, it holds): that is the
  * acknowledgement. Per peer a node keeps what it sent and what the peer confirmed (a
  * {@link Link}: between hub and leaf it carries every origin's values, between any other
@@ -61,21 +62,21 @@ import picocli.CommandLine.Option;
  * sends. Confirmations ride on traffic that flows anyway: a fan-out confirms the leaf's
  * forwards, a forward the fan-outs, a direct node's values its peers'. A message that
  * brings its receiver a value it held already is a resend from a peer that lacks our
- * confirmation, and is answered at once with our prefix (and our own values that peer
- * is not known to have). So a healthy run resends only to peers that were idle for a
+ * confirmation, and is answered at once with our prefix (and whatever of what the link
+ * carries that peer is not known to have). So a healthy run resends only to peers that were idle for a
  * whole check, inside fan-outs that go anyway, and each such peer confirms with one
  * message. What a partition kept from a node follows within two checks (and a fan-out)
  * of the heal. State is the values (per origin, and once as a set for reads) and a few
  * counters per peer: it grows with the values alone.
  *
  * <p>A cut-off hub. A leaf whose resend the hub has left unanswered for a whole check
- * (the hub answers one at once when it can) takes the hub for cut off: until a check
- * finds nothing due to it again, the leaf sends its own values to every other node
- * itself, as a direct node does, starting with all it ever took. So values keep flowing
- * among the nodes that can reach each other; a leaf that still reaches the hub forwards
- * what it got that way with its own, and a leaf answering such a resend sends its own
- * values back. In a healthy run no leaf ever waits a whole check for the hub, so these
- * links stay silent.
+ * (the hub answers one at once when it can) takes the hub for cut off, or down: until a
+ * check finds nothing due to it again, the leaf sends its own values to every other
+ * node itself, as a direct node does, starting with all of its own it ever took. So
+ * values keep flowing among the nodes that can reach each other; a leaf that still
+ * reaches the hub forwards what it got that way with its own, and a leaf answering such
+ * a resend sends its own values back. In a healthy run no leaf ever waits a whole
+ * check for the hub, so these links stay silent.
  *
  * <p>Restarts. Every value a node takes, a client's or a peer's, is appended to its
  * journal in its {@link Disk} folder (removed with the run) in the same step that
