@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * AOT cache to keep): 5 s of CPU for 25 nodes. So picocli runs only when it has work
  * only it can do. With no arguments, as Maelstrom usually starts a node, the script runs
  * on its defaults; with long options naming {@code @Option} fields of type int, long,
- * double or String, those fields are set directly. Anything else (help, a short or
+ * double, String or an enum (its constant's name in any case: {@code fan-out=direct}),
+ * those fields are set directly. Anything else (help, a short or
  * unknown name, a value that does not convert) goes to picocli, which reports it as usual.
  */
 public final class Cli {
@@ -43,7 +44,7 @@ public final class Cli {
         if (dashed.length == 0 || setPlainOptions(script, dashed)) {
             script.run();
         } else {
-            var cli = new CommandLine(script);
+            var cli = new CommandLine(script).setCaseInsensitiveEnumValuesAllowed(true);
             cli.getCommandSpec().version(VERSION);
             example(cli).ifPresent(example -> cli.getCommandSpec().usageMessage().footer(
                     "%nUnder Maelstrom, write options as name=value, without dashes, after the script's name:",
@@ -130,6 +131,11 @@ public final class Cli {
             if (type == long.class || type == Long.class) return Long.valueOf(value);
             if (type == double.class || type == Double.class) return Double.valueOf(value);
             if (type == String.class) return value;
+            if (type.isEnum()) {
+                for (Object constant : type.getEnumConstants()) {
+                    if (((Enum<?>) constant).name().equalsIgnoreCase(value)) return constant;
+                }
+            }
         } catch (NumberFormatException e) {
             return null;
         }

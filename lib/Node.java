@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * of its own. Handlers therefore run concurrently and may block (a {@link #syncRpc},
  * a {@link KV} call, a sleep) without holding up other messages. State that handlers
  * or periodic tasks share must be thread-safe. Every method of Node is safe to call
- * from any thread.
+ * from any thread. A handler registered with {@link #handleInOrder} runs instead on the
+ * reading thread, before the next line is read, so that its messages take effect in the
+ * order the network delivered them.
  *
  * <p>Bad input never stops the node: a line that is not a message is logged and
  * skipped; a request of an unknown type is answered with error 10, one whose body does
@@ -50,7 +52,7 @@ public final class Node {
         void handle(Request<T> request) throws Exception;
     }
 
-    private record Route<T>(Class<T> bodyType, Handler<T> handler) {
+    private record Route<T>(Class<T> bodyType, Handler<T> handler, boolean inOrder) {
     }
 
     private record Periodic(Duration period, Runnable task) {
@@ -149,9 +151,24 @@ public final class Node {
      * {@code "read_o_k"}). Otherwise as {@link #handle(Class, Handler)}.
      */
     public <T extends Record> void handle(String type, Class<T> bodyType, Handler<T> handler) {
+        route(type, new Route<>(bodyType, handler, false));
+    }
+
+    /**
+     * Handles messages of the type {@code bodyType} names as {@link #handle(Class, Handler)}
+     * does, but on the thread that reads stdin, each before the next line is read: for a
+     * handler that never waits for another message (no {@link #syncRpc}, no {@link KV}
+     * call), whose messages must take effect in the order they arrived, as a read must
+     * see what a message delivered before it brought.
+     */
+    public <T extends Record> void handleInOrder(Class<T> bodyType, Handler<T> handler) {
+        route(Json.typeName(bodyType), new Route<>(bodyType, handler, true));
+    }
+
+    private void route(String type, Route<?> route) {
         if (type.equals("init")) throw new IllegalArgumentException("init is answered by the node: use onInit");
-        Binding.check(bodyType);
-        if (routes.putIfAbsent(type, new Route<>(bodyType, handler)) != null) {
+        Binding.check(route.bodyType());
+        if (routes.putIfAbsent(type, route) != null) {
             throw new IllegalArgumentException("a second handler for '" + type + "'");
         }
     }
@@ -309,6 +326,11 @@ public final class Node {
         String src = envelope.get("src").asText();
         if (body.path("type").asText().equals("init") && !body.has("in_reply_to")) {
             init(src, body, receivedAt); // in order, here: every later message then sees this node's id
+            return;
+        }
+        if (!body.has("in_reply_to") && routes.get(body.path("type").asText("")) instanceof Route<?> route
+                && route.inOrder()) {
+            dispatch(src, body, receivedAt);
             return;
         }
         synchronized (inFlightLock) {

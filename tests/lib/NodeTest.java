@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import lib.Node;
@@ -358,6 +359,43 @@ class NodeTest {
             }
             assertEquals(300, seen.size());
         }
+    }
+
+    @Test
+    void inOrderHandlersTakeEffectInArrivalOrderWhichConcurrentOnesDoNot() throws Exception {
+        assertEquals(List.of("echo", "add"), handledOrder(false), "a concurrent slow handler finishes last");
+        assertEquals(List.of("add", "echo"), handledOrder(true));
+    }
+
+    /** The order in which a slow add, then a quick echo, finish their handlers. */
+    private static List<String> handledOrder(boolean inOrder) throws Exception {
+        var done = new CopyOnWriteArrayList<String>();
+        Node.Handler<Add> add = request -> {
+            Thread.sleep(200);
+            done.add("add");
+            request.reply(new AddOk());
+        };
+        Node.Handler<Echo> echo = request -> {
+            done.add("echo");
+            request.reply(new EchoOk(request.body().echo()));
+        };
+        try (var n = NodeHarness.started(node -> {
+            if (inOrder) {
+                node.handleInOrder(Add.class, add);
+                node.handleInOrder(Echo.class, echo);
+            } else {
+                node.handle(Add.class, add);
+                node.handle(Echo.class, echo);
+            }
+        })) {
+            n.send("c1", """
+                    {"type":"add","delta":1,"msg_id":1}""");
+            n.send("c1", """
+                    {"type":"echo","echo":1,"msg_id":2}""");
+            n.nextBody();
+            n.nextBody();
+        }
+        return List.copyOf(done);
     }
 
     @Test
