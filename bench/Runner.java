@@ -143,6 +143,11 @@ public final class Runner {
         command.addAll(program.args());
         boolean ready;
         try (Spawner spawner = new Spawner(command)) {
+            if (!workload.hasFinalPhase()) {
+                // No quiet period to warm the charts up in: the nodes' start is the next best,
+                // when the bench only waits and nothing is measured.
+                warmUpCharts();
+            }
             startNodes(spawner, logs);
             ready = nodes.size() == nodeIds.size() && init();
             if (ready) {
@@ -157,7 +162,7 @@ public final class Runner {
                             nemesis != null ? "healed; " : "", load.quietPeriod()));
                     progress.phase("quiet", load.quietPeriod());
                     // Nothing else runs in the bench meanwhile: the charts' start-up cost goes here.
-                    Thread.ofVirtual().name("warm up charts").start(Runner::warmUpCharts);
+                    warmUpCharts();
                     sleepNanos((long) (load.quietPeriod() * 1e9));
                     progress.phase("final requests", 0);
                     finalPhase();
@@ -192,12 +197,18 @@ public final class Runner {
         };
     }
 
+    /**
+     * Draws the charts of a made-up run ({@link Charts#warmUp}) on a thread of its own (not
+     * a virtual one: it would hold one of the carriers the network's loops need).
+     */
     private static void warmUpCharts() {
-        try {
-            Charts.warmUp();
-        } catch (RuntimeException | LinkageError e) {
-            // Only a head start: drawing the run's charts will report whatever is wrong.
-        }
+        Thread.ofPlatform().daemon().name("warm up charts").start(() -> {
+            try {
+                Charts.warmUp();
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // Only a head start: drawing the run's charts will report whatever is wrong.
+            }
+        });
     }
 
     /**

@@ -1,20 +1,20 @@
 package bench.view;
 
-import bench.Json;
 import bench.net.Network;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 
 /**
  * The Lamport diagram of a run's messages, as SVG written directly: a lane per node,
@@ -27,6 +27,17 @@ import java.util.stream.Collectors;
  * drawn as pages of at most {@link #PAGE} messages in order of sending, each linked to
  * the one before and after: {@code messages.svg}, {@code messages-2.svg}, … Each page
  * has only the lanes its messages use, and is at most {@link #MAX_HEIGHT} pixels tall.
+ *
+ * <p>Clients outnumber nodes: a run opens one per node for init, one per node for the
+ * setup request and one per worker process, so a 25-node broadcast run has 75 of them,
+ * and a lane each made its first page a hundred lanes (6,400 px) wide. But a client
+ * talks to one node only, so its lane carries nothing but arrows to and from that node.
+ * Every client that on a page talks to one node alone is therefore drawn in one narrow
+ * lane, {@link #CLIENT_LANE} wide, just left of its node, shared with that node's other
+ * clients: their arrows stay short and sit beside the node they concern, the page is as
+ * wide as its nodes (25 nodes: 2,300 px), and a hover still names the client of each
+ * arrow, as the lane's label names them all. A client that talks to several nodes or to
+ * a service keeps a full lane of its own, at the left.
  */
 public final class LamportDiagram {
 
@@ -35,6 +46,8 @@ public final class LamportDiagram {
     /** The tallest a page gets, in pixels. */
     static final int MAX_HEIGHT = 12_000;
     static final int LANE = 64, LEFT = 80, TOP = 80, BOTTOM = 40;
+    /** The width of the lane a node's clients share, left of the node's own. */
+    static final int CLIENT_LANE = 28;
     /** The longest body text shown on hover. */
     static final int BODY_CHARS = 600;
 
@@ -63,21 +76,80 @@ public final class LamportDiagram {
         return pages;
     }
 
+    private static final Pattern NODE = Pattern.compile("n\\d+"), NUMBERED = Pattern.compile("[a-z]\\d+");
+
     /** The order of lanes: clients, then nodes, then services; by number within each. */
     static final Comparator<String> LANES = Comparator.<String>comparingInt(
-                    id -> Network.isClient(id) ? 0 : id.matches("n\\d+") ? 1 : 2)
-            .thenComparingLong(id -> id.matches("[a-z]\\d+") ? Long.parseLong(id.substring(1)) : 0)
+                    id -> Network.isClient(id) ? 0 : isNode(id) ? 1 : 2)
+            .thenComparingLong(id -> NUMBERED.matcher(id).matches() ? Long.parseLong(id.substring(1)) : 0)
             .thenComparing(Function.identity());
 
+    private static boolean isNode(String id) {
+        return NODE.matcher(id).matches();
+    }
+
+    /**
+     * A lane of a page.
+     *
+     * @param x       where its line is
+     * @param label   the name at its ends
+     * @param title   who it is, on hover
+     * @param clients whether it is the narrow lane a node's clients share
+     */
+    record Lane(int x, String label, String title, boolean clients) {
+    }
+
+    /**
+     * Where each process of a page is drawn.
+     *
+     * @param x     the x of each process's lane
+     * @param lanes the lanes, left to right
+     * @param width the page's width
+     */
+    record Layout(Map<String, Integer> x, List<Lane> lanes, int width) {
+
+        /** The lanes of {@code flights}: see the class comment for why clients of one node share one. */
+        static Layout of(List<MessageJournal.Flight> flights) {
+            Map<String, Set<String>> peers = new HashMap<>();
+            for (var f : flights) {
+                peers.computeIfAbsent(f.src(), id -> new HashSet<>()).add(f.dest());
+                peers.computeIfAbsent(f.dest(), id -> new HashSet<>()).add(f.src());
+            }
+            Map<String, List<String>> clientsOf = new HashMap<>();
+            List<String> order = new ArrayList<>();
+            peers.forEach((id, with) -> {
+                String only = with.size() == 1 ? with.iterator().next() : "";
+                if (Network.isClient(id) && isNode(only)) {
+                    clientsOf.computeIfAbsent(only, n -> new ArrayList<>()).add(id);
+                } else {
+                    order.add(id);
+                }
+            });
+            order.sort(LANES);
+            Map<String, Integer> x = new HashMap<>();
+            List<Lane> lanes = new ArrayList<>();
+            int left = LEFT;
+            for (String id : order) {
+                List<String> clients = clientsOf.getOrDefault(id, List.of());
+                if (!clients.isEmpty()) {
+                    clients.sort(LANES);
+                    int cx = left + CLIENT_LANE / 2;
+                    clients.forEach(c -> x.put(c, cx));
+                    lanes.add(new Lane(cx, clients.size() == 1 ? clients.getFirst()
+                            : clients.getFirst() + "+" + (clients.size() - 1), String.join(" ", clients), true));
+                    left += CLIENT_LANE;
+                }
+                x.put(id, left + LANE / 2);
+                lanes.add(new Lane(left + LANE / 2, id, id, false));
+                left += LANE;
+            }
+            return new Layout(x, lanes, Math.max(left, LEFT + 4 * LANE) + 20);
+        }
+    }
+
     static String page(RunTrace run, List<MessageJournal.Flight> flights, int page, int pages, int total) {
-        var lanes = new TreeSet<>(LANES);
-        flights.forEach(f -> {
-            lanes.add(f.src());
-            lanes.add(f.dest());
-        });
-        List<String> order = new ArrayList<>(lanes);
-        Map<String, Integer> x = order.stream().collect(Collectors.toMap(Function.identity(),
-                id -> LEFT + LANE / 2 + order.indexOf(id) * LANE));
+        Layout layout = Layout.of(flights);
+        Map<String, Integer> x = layout.x();
         long from = flights.isEmpty() ? 0 : flights.getFirst().sentAt();
         long to = from + 1;
         for (var f : flights) {
@@ -86,7 +158,7 @@ public final class LamportDiagram {
         double height = Math.clamp(flights.size() * 7.0, 400, MAX_HEIGHT);
         TimeScale y = new TimeScale(flights, height);
         long stubTo = to;
-        int width = LEFT + Math.max(order.size(), 4) * LANE + 20;
+        int width = layout.width();
         int bottom = y.apply(to) + BOTTOM;
 
         var svg = new StringBuilder(200 + flights.size() * 260);
@@ -99,6 +171,7 @@ public final class LamportDiagram {
                 .c line{stroke:#1f77b4} .s line{stroke:#2f8f4f} .v line{stroke:#8e5fb5} .e line{stroke:#e07b00}
                 .d line{stroke:#d62728;stroke-dasharray:5 3} .u line{stroke:#999;stroke-dasharray:1 3}
                 .lane{stroke:#ccc;stroke-width:1} .tick{stroke:#eee} .label{font-weight:bold;text-anchor:middle}
+                .cl{font-weight:normal;font-size:9px;fill:#1f77b4}
                 .t{fill:#555;font-size:9px} .nav{fill:#1f5fb4;text-decoration:underline;cursor:pointer}
                 </style>
                 <defs>
@@ -144,36 +217,39 @@ public final class LamportDiagram {
                     .append(ty).append("\" y2=\"").append(ty).append("\"/><text x=\"").append(LEFT - 6).append("\" y=\"")
                     .append(ty + 4).append("\" text-anchor=\"end\">").append(Html.escape(seconds(t))).append("</text>\n");
         }
-        for (String id : order) {
-            int lx = x.get(id);
+        for (Lane lane : layout.lanes()) {
+            int lx = lane.x();
+            String label = "<title>" + Html.escape(lane.title()) + "</title>" + Html.escape(lane.label());
+            String labelClass = lane.clients() ? "label cl" : "label";
             svg.append("<line class=\"lane\" x1=\"").append(lx).append("\" x2=\"").append(lx).append("\" y1=\"")
-                    .append(TOP - 8).append("\" y2=\"").append(bottom - BOTTOM + 8).append("\"/><text class=\"label\" x=\"")
-                    .append(lx).append("\" y=\"").append(TOP - 14).append("\">").append(Html.escape(id))
-                    .append("</text><text class=\"label\" x=\"").append(lx).append("\" y=\"").append(bottom - BOTTOM + 22)
-                    .append("\">").append(Html.escape(id)).append("</text>\n");
+                    .append(TOP - 8).append("\" y2=\"").append(bottom - BOTTOM + 8).append("\"/><text class=\"")
+                    .append(labelClass).append("\" x=\"").append(lx).append("\" y=\"").append(TOP - 14).append("\">")
+                    .append(label).append("</text><text class=\"").append(labelClass).append("\" x=\"").append(lx)
+                    .append("\" y=\"").append(bottom - BOTTOM + 22).append("\">").append(label).append("</text>\n");
         }
         boolean labels = height / Math.max(1, flights.size()) >= 12;
         for (var f : flights) {
-            ObjectNode body = f.body();
-            String type = Json.type(body);
+            MessageJournal.Body body = f.body();
+            String type = body.type();
             boolean never = f.fate() == MessageJournal.Fate.NEVER;
             String kind = f.fate() == MessageJournal.Fate.DROPPED ? "d" : never ? "u" : type.equals("error") ? "e"
                     : Network.isClient(f.src()) || Network.isClient(f.dest()) ? "c"
-                    : f.src().matches("n\\d+") && f.dest().matches("n\\d+") ? "s" : "v";
+                    : isNode(f.src()) && isNode(f.dest()) ? "s" : "v";
             int x1 = x.get(f.src()), y1 = y.apply(f.sentAt());
             int x2 = x.get(f.dest()), y2 = y.apply(never ? stubTo : f.arrivedAt());
             if (never) {
                 x2 = x1 + (x2 - x1) / 3;
             }
-            String text = body.toString();
+            String text = body.text();
             if (text.length() > BODY_CHARS) {
                 text = text.substring(0, BODY_CHARS) + "…";
             }
-            svg.append("<g class=\"").append(kind).append("\"><title>").append(Html.escape(f.src())).append(" → ")
-                    .append(Html.escape(f.dest())).append(", sent ").append(millis(f.sentAt()))
+            svg.append("<g class=\"").append(kind).append("\"><title>");
+            Html.escape(svg, f.src()).append(" → ");
+            Html.escape(svg, f.dest()).append(", sent ").append(millis(f.sentAt()))
                     .append(never ? ", never handed over" : (f.fate() == MessageJournal.Fate.DROPPED ? ", dropped " : ", arrived ")
-                            + millis(f.arrivedAt())).append('\n').append(Html.escape(text))
-                    .append("</title><line x1=\"").append(x1).append("\" y1=\"").append(y1).append("\" x2=\"")
+                            + millis(f.arrivedAt())).append('\n');
+            Html.escape(svg, text).append("</title><line x1=\"").append(x1).append("\" y1=\"").append(y1).append("\" x2=\"")
                     .append(x2).append("\" y2=\"").append(y2).append("\" marker-end=\"url(#").append(kind)
                     .append(")\"/>");
             if (labels) {
@@ -276,7 +352,7 @@ public final class LamportDiagram {
         return String.format("%.3f s", ms / 1000 + 0.0); // + 0.0: no "-0.000"
     }
 
-    /** Nanoseconds as milliseconds with one decimal, without String.format: it runs twice per arrow. */
+    /** Nanoseconds as milliseconds with one decimal, without String.format: it runs twice per arrow and per operation. */
     static String millis(long nanos) {
         long tenths = Math.round(nanos / 1e5);
         return (tenths < 0 ? "-" : "") + Math.abs(tenths) / 10 + "." + Math.abs(tenths) % 10 + " ms";

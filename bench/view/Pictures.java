@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 /** Draws every picture of a run into its folder, beside results.json. */
 public final class Pictures {
 
     /** The files every run's folder gets, besides further pages of the Lamport diagram. */
-    public static final List<String> FILES = List.of("latency-raw.png", "rate.png", LamportDiagram.fileName(1),
-            "timeline.html");
+    public static final List<String> FILES = Stream.concat(Charts.FILES.stream(),
+            Stream.of(LamportDiagram.fileName(1), "timeline.html")).toList();
 
     private Pictures() {
     }

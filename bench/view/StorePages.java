@@ -81,7 +81,7 @@ public final class StorePages {
                 .append(Html.escape(path)).append("</title>\n").append(STYLE).append("</head><body>\n")
                 .append("<p><a href=\"/\">all runs</a></p>\n<h2>").append(Html.escape(path)).append("</h2>\n")
                 .append("<table><tr>").append(FIGURES).append("</tr>\n<tr>").append(figures(r)).append("</tr></table>\n");
-        for (String png : List.of("latency-raw.png", "rate.png")) {
+        for (String png : Charts.FILES) {
             if (Files.exists(dir.resolve(png))) {
                 html.append("<img src=\"").append(png).append("\" alt=\"").append(png).append("\">\n");
             }

@@ -78,12 +78,11 @@ public final class Timeline {
             String type = op.type().name().toLowerCase();
             html.append("<div class=\"op ").append(type).append("\" style=\"left:")
                     .append(LEFT + column.get(op.process()) * COLUMN).append("px;top:").append(top).append("px;height:")
-                    .append(height).append("px\" title=\"").append(Html.escape(op.f() + " " + type + " on "
-                            + op.node() + " by " + op.client() + ", " + String.format("%.1f", op.invokedAt() / 1e6)
-                            + "–" + String.format("%.1f", op.completedAt() / 1e6) + " ms"
-                            + (op.isFinal() ? " (final)" : "") + "\nrequest " + op.request() + "\nreply "
-                            + op.reply())).append("\">").append(height >= 11 ? Html.escape(op.f()) : "")
-                    .append("</div>\n");
+                    .append(height).append("px\" title=\"");
+            Html.escape(html, op.f() + " " + type + " on " + op.node() + " by " + op.client() + ", "
+                    + LamportDiagram.millis(op.invokedAt()) + " – " + LamportDiagram.millis(op.completedAt())
+                    + (op.isFinal() ? " (final)" : "") + "\nrequest " + op.request() + "\nreply " + op.reply())
+                    .append("\">").append(height >= 11 ? Html.escape(op.f()) : "").append("</div>\n");
         }
         return html.append("</div></body></html>\n").toString();
     }

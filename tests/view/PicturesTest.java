@@ -8,6 +8,7 @@ import bench.Op;
 import bench.Options;
 import bench.nemesis.NemesisEvent;
 import bench.net.Network;
+import bench.view.Charts;
 import bench.view.Faults;
 import bench.view.LamportDiagram;
 import bench.view.MessageJournal;
@@ -27,6 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 
 /** The run's pictures: what they show is what happened, and a picture of nothing is seen to be empty. */
@@ -36,6 +38,9 @@ class PicturesTest {
     static final Color FIRST = new Color(0x1f77b4);
 
     static final long MS = 1_000_000;
+
+    /** The colours latency-quantiles.png gives the median and the maximum. */
+    static final Color MEDIAN = new Color(0x1f5fd4), MAXIMUM = new Color(0xd62020);
 
     /** A history of reads, ok, failed and unknown, every 100 ms for {@code seconds}. */
     static List<Op> history(int seconds) {
@@ -115,6 +120,11 @@ class PicturesTest {
             assertEquals(1100, image.getWidth(), png);
             assertTrue(pixelsOf(image, FIRST) > 200, png + " shows the reads");
         }
+        BufferedImage quantiles = ImageIO.read(dir.resolve("latency-quantiles.png").toFile());
+        assertEquals(1100, quantiles.getWidth());
+        for (Color q : List.of(MEDIAN, MAXIMUM)) {
+            assertTrue(pixelsOf(quantiles, q) > 100, "latency-quantiles.png draws the quantile " + q);
+        }
         String svg = Files.readString(dir.resolve("messages.svg"));
         assertEquals(3, Pattern.compile("<g class=").matcher(svg).results().count(), "an arrow per message: " + svg);
         assertTrue(svg.contains("<g class=\"c\"><title>c1 → n0"), "a client's request");
@@ -134,7 +144,63 @@ class PicturesTest {
             BufferedImage image = ImageIO.read(dir.resolve(png).toFile());
             assertEquals(0, pixelsOf(image, FIRST), png + ": the check above would fail on it");
         }
+        BufferedImage quantiles = ImageIO.read(dir.resolve("latency-quantiles.png").toFile());
+        for (Color q : List.of(MEDIAN, MAXIMUM)) {
+            assertEquals(0, pixelsOf(quantiles, q), "latency-quantiles.png: the check above would fail on it");
+        }
         assertTrue(Files.readString(dir.resolve("messages.svg")).contains("no messages"));
+    }
+
+    @Test
+    void theQuantilesOfAWindowAreJepsensIndexIntoItsSortedLatencies() throws Exception {
+        // All in the first 1 s window, shuffled: latencies 1..100 ms, and 3 ms in the next window.
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            long invoked = (i * 37 % 100) * 5 * MS;
+            ops.add(new Op(0, "c0", "n0", "read", null, null, i % 2 == 0 ? Op.Type.OK : Op.Type.INFO, invoked,
+                    invoked + (i + 1) * MS, false));
+        }
+        ops.add(new Op(0, "c0", "n0", "read", null, null, Op.Type.FAIL, 1500 * MS, 1503 * MS, false));
+        XYDataset data = Charts.quantiles(new RunTrace("q", ops, List.of(), List.of(), false, 3, 4000 * MS))
+                .getXYPlot().getDataset();
+        assertEquals(4, data.getSeriesCount(), "a line per quantile");
+        List<Double> first = new ArrayList<>(), second = new ArrayList<>();
+        for (int q = 0; q < 4; q++) {
+            assertEquals(0.5, data.getXValue(q, 0), "a window's point at its middle");
+            first.add(data.getYValue(q, 0));
+            second.add(data.getYValue(q, 1));
+        }
+        assertEquals(List.of(51.0, 96.0, 100.0, 100.0), first, "0.5, 0.95, 0.99 and 1 of 1..100 ms, whatever the outcome");
+        assertEquals(List.of(3.0, 3.0, 3.0, 3.0), second);
+        assertEquals("read 0.95", data.getSeriesKey(1));
+    }
+
+    @Test
+    void clientsThatTalkToOneNodeShareANarrowLaneBesideIt() throws Exception {
+        List<MessageJournal.Flight> flights = new ArrayList<>();
+        String[][] pairs = {{"c1", "n0"}, {"n0", "c1"}, {"c2", "n0"}, {"c3", "n1"}, {"c4", "n0"}, {"c4", "n1"}};
+        for (String[] p : pairs) {
+            long id = flights.size();
+            flights.add(new MessageJournal.Flight(id, p[0], p[1], id * MS, id * MS + MS, MessageJournal.Fate.DELIVERED,
+                    new Network.Message(id, p[0], p[1], Json.body("read").put("msg_id", id), null)));
+        }
+        long id = flights.size();
+        flights.add(new MessageJournal.Flight(id, "n1", "c3", id * MS, id * MS + MS, MessageJournal.Fate.DELIVERED,
+                new Network.Message(id, "n1", "c3", null,
+                        "{\"src\":\"n1\",\"dest\":\"c3\",\"body\":{\"in_reply_to\":4,\"type\":\"error\",\"text\":\"<no>\"}}")));
+        Path dir = Files.createTempDirectory("pictures");
+        Pictures.write(dir, trace(List.of(), flights));
+        String svg = Files.readString(dir.resolve("messages.svg"));
+        var lanes = Pattern.compile("<line class=\"lane\" x1=\"(\\d+)\".*?<title>([^<]*)</title>").matcher(svg)
+                .results().map(m -> m.group(2) + "@" + m.group(1)).toList();
+        // c4 talks to two nodes: a full lane of its own, first; c1 and c2 share n0's, c3 has n1's.
+        assertEquals(5, lanes.size(), lanes.toString());
+        assertEquals(List.of("c4", "c1 c2", "n0", "c3", "n1"), lanes.stream().map(l -> l.substring(0, l.indexOf('@'))).toList());
+        int[] x = lanes.stream().mapToInt(l -> Integer.parseInt(l.substring(l.indexOf('@') + 1))).toArray();
+        assertTrue(x[2] - x[1] < 64 && x[4] - x[3] < 64, "a node's clients closer to it than lanes are apart: " + lanes);
+        assertTrue(svg.contains("<g class=\"e\"><title>n1 → c3"), "the error reply read from the node's line");
+        assertTrue(svg.contains("{&quot;in_reply_to&quot;:4,&quot;type&quot;:&quot;error&quot;,&quot;text&quot;:&quot;&lt;no&gt;&quot;}</title>"),
+                "its body cut from the line, escaped: " + svg);
     }
 
     @Test
