@@ -36,7 +36,7 @@ public final class TrainingCommand implements Callable<Integer> {
     /** Where the output is kept, relative to the repository. */
     public static final String FILE = "lib/training.jsonl";
     /** Rounds of one request of every workload: enough for the classes and paths of a run to be loaded and profiled. */
-    static final int ROUNDS = 100;
+    static final int ROUNDS = 300;
     static final int PROCESSES = 10;
     static final List<String> NODES = List.of("n0", "n1");
     static final long SEED = 1;
