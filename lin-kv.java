@@ -279,7 +279,7 @@ class LinKvNode implements Runnable {
                 TermAndVote last = terms.get(terms.size() - 1);
                 currentTerm = last.term();
                 votedFor = last.votedFor();
-                termJournal.replace(List.of(last));
+                if (terms.size() > 1) termJournal.replace(List.of(last));
             }
             logJournal.records().forEach(placed -> log.place(placed.index(), placed.entry()));
             if (logJournal.records().size() > log.lastIndex()) logJournal.replace(placed(1, log.lastIndex()));

@@ -6,9 +6,7 @@ import bench.workload.Workloads;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,17 +46,17 @@ public final class TrainingCommand implements Callable<Integer> {
 
     /** The training requests, one JSON line each. */
     public static List<String> lines() {
-        Map<String, Workload> workloads = new LinkedHashMap<>();
-        for (String name : Workloads.names()) workloads.put(name, Workloads.create(TestCommand.parse("--challenge", firstPartOf(name))));
+        List<Workload> workloads = Workloads.names().stream()
+                .map(name -> Workloads.create(TestCommand.parse("--challenge", firstPartOf(name)))).toList();
         var bodies = new ArrayList<ObjectNode>();
         bodies.add(Json.init(NODES.get(0), NODES));
-        for (Workload workload : workloads.values()) {
+        for (Workload workload : workloads) {
             ObjectNode setup = workload.setup(NODES.get(0), NODES);
             if (setup != null) bodies.add(setup);
         }
         var random = new Random(SEED);
         for (int round = 0; round < ROUNDS; round++) {
-            for (Workload workload : workloads.values()) {
+            for (Workload workload : workloads) {
                 ObjectNode next = workload.next(round % PROCESSES, random);
                 if (next != null && !Json.type(next).equals(Workload.CRASH)) bodies.add(next);
             }
