@@ -14,8 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param request  the request body as sent (with msg_id)
  * @param reply    the reply body, or null when none came
  * @param type     how the operation ended
- * @param invokedAt   when the request was sent
- * @param completedAt when the reply came, or when the client gave up
+ * @param invokedAt   when the request was sent; for an operation the results count, when
+ *                    the interpreter invoked it ({@link bench.Schedule})
+ * @param completedAt when the reply came, or when the client gave up; for an operation
+ *                    the results count, when the interpreter took its completion
  * @param isFinal  whether it belongs to the final phase (after heal and quiet)
  */
 public record Op(int process, String client, String node, String f, ObjectNode request, ObjectNode reply,
@@ -29,6 +31,16 @@ public record Op(int process, String client, String node, String f, ObjectNode r
         FAIL,
         /** Unknown outcome: timeout, crash (error 0 or 13), or no answer before the end. */
         INFO
+    }
+
+    /** This operation, ended as {@code last} ended: a request and its continuations as one. */
+    public Op endingAs(Op last) {
+        return new Op(process, client, node, f, request, reply, last.type, invokedAt, last.completedAt, isFinal);
+    }
+
+    /** This operation with the interpreter's times instead of its client's. */
+    public Op timed(long invoked, long completed) {
+        return new Op(process, client, node, f, request, reply, type, invoked, completed, isFinal);
     }
 
     /** Whether the node answered with the expected reply. */

@@ -433,10 +433,11 @@ public final class Runner {
 
         /**
          * Makes one Maelstrom operation: a request, and its {@link Workload#continuation}s
-         * while they end ok, each recorded in the history, the whole as one operation; a
-         * {@link Workload#CRASH} is recorded without a request.
+         * while they end ok, each recorded in the history, the whole as one operation,
+         * which it returns with its client's times; a {@link Workload#CRASH} is recorded
+         * without a request.
          */
-        void perform(ObjectNode body, boolean isFinal) {
+        Op perform(ObjectNode body, boolean isFinal) {
             String f = Json.type(body);
             if (client == null || (clientProcess != process && !reusableClient)) {
                 // Jepsen opens a fresh client for a new process before it invokes anything,
@@ -451,9 +452,8 @@ public final class Runner {
                 long now = elapsedNanos();
                 // Jepsen's client crash: indefinite, and the thread goes on as a new process.
                 Op crash = new Op(process, client.id(), node, Workload.CRASH, body, null, Op.Type.INFO, now, now, isFinal);
-                operations.add(crash);
                 record(crash);
-                return;
+                return crash;
             }
             Op first = exchange(body, isFinal);
             Op last = first;
@@ -463,8 +463,7 @@ public final class Runner {
                 if (more == null) break;
                 last = exchange(more, isFinal);
             }
-            operations.add(first == last ? first : new Op(first.process(), first.client(), first.node(), first.f(),
-                    first.request(), first.reply(), last.type(), first.invokedAt(), last.completedAt(), isFinal));
+            return first == last ? first : first.endingAs(last);
         }
 
         /** Sends one request, waits for its reply or the timeout, and records it. */
@@ -531,19 +530,16 @@ public final class Runner {
         Thread nemesisThread = nemesis == null ? null
                 : Thread.ofVirtual().name("nemesis").start(() -> nemesis.run(end, schedule::nemesisInvoked));
         if (load.rate() > 0) {
-            Schedule.Invocation invocation;
-            while ((invocation = nextInvocation(schedule, end)) != null) {
-                int thread = invocation.thread();
-                Worker worker = workers.get(thread);
-                ObjectNode body = guarded(() -> workload.next(worker.process, opsRandom));
-                if (body == null) {
-                    schedule.free(thread);
-                    continue;
+            // This thread is Jepsen's interpreter: it invokes the ops and takes their completions,
+            // and its clock is the one the op counts and latencies read. After the end it
+            // waits for the ops in flight (they finish or time out), as Jepsen's phases do.
+            Schedule.Event event;
+            long drainUntil = end + requestTimeout.toNanos() * 2;
+            while ((event = nextEvent(schedule, end, drainUntil)) != null) {
+                switch (event) {
+                    case Schedule.Completion completion -> completion.finish().accept(completion.at() - start);
+                    case Schedule.Invocation invocation -> invoke(schedule, invocation);
                 }
-                Thread.ofVirtual().start(() -> {
-                    worker.perform(body, false);
-                    schedule.free(thread);
-                });
             }
         } else {
             sleepNanos(end - System.nanoTime());
@@ -551,8 +547,25 @@ public final class Runner {
         if (nemesisThread != null) {
             join(nemesisThread);
         }
-        // Like Jepsen's phases: operations in flight finish (or time out) first.
-        schedule.awaitAllFree(System.nanoTime() + requestTimeout.toNanos() * 2);
+    }
+
+    /**
+     * Makes the op of {@code invocation} on its thread; the operation counted is timed
+     * from the invocation to the moment the interpreter takes its completion.
+     */
+    private void invoke(Schedule schedule, Schedule.Invocation invocation) {
+        int thread = invocation.thread();
+        Worker worker = workers.get(thread);
+        ObjectNode body = guarded(() -> workload.next(worker.process, opsRandom));
+        if (body == null) {
+            schedule.free(thread);
+            return;
+        }
+        long invoked = invocation.at() - start;
+        Thread.ofVirtual().start(() -> {
+            Op op = worker.perform(body, false);
+            schedule.finished(thread, completed -> operations.add(op.timed(invoked, completed)));
+        });
     }
 
     private void finalPhase() {
@@ -577,7 +590,7 @@ public final class Runner {
                         }
                         stagger.invoked(System.nanoTime());
                     }
-                    worker.perform(body, true);
+                    operations.add(worker.perform(body, true));
                 }
             }));
         }
@@ -625,9 +638,9 @@ public final class Runner {
         return System.nanoTime() - start;
     }
 
-    private static Schedule.Invocation nextInvocation(Schedule schedule, long end) {
+    private static Schedule.Event nextEvent(Schedule schedule, long end, long drainUntil) {
         try {
-            return schedule.next(end);
+            return schedule.next(end, drainUntil);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

@@ -1,7 +1,9 @@
 package bench;
 
 import java.util.BitSet;
+import java.util.function.LongConsumer;
 import java.util.Random;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,8 +19,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>the free thread is taken in rotation: the first free one at or after a counter
  *     that every invocation advances by one, over the client threads and the nemesis
  *     (whose invocations advance it too), wrapping round to thread 0;
- * <li>nothing is invoked at or after the end of the phase.
+ * <li>nothing is invoked at or after the end of the phase;
+ * <li>an op's times are the interpreter's, not its client thread's: it is invoked at the
+ *     moment the interpreter decided to, before the op is made and handed over, and it
+ *     completes when the interpreter takes it from the threads' queue, which it does
+ *     before anything else.
  * </ul>
+ *
+ * <p>The thread that calls {@link #next} is that interpreter.
  */
 public final class Schedule {
 
@@ -59,18 +67,37 @@ public final class Schedule {
         }
     }
 
+    /** What the interpreter handles next: an op to invoke, or one that finished. */
+    public sealed interface Event permits Invocation, Completion {
+    }
+
     /**
      * An op handed out.
      *
      * @param thread the client thread that makes it
      * @param at     when it was invoked, on System.nanoTime's clock
      */
-    public record Invocation(int thread, long at) {
+    public record Invocation(int thread, long at) implements Event {
+    }
+
+    /**
+     * An op that finished, taken by the interpreter; its thread is free again.
+     *
+     * @param thread the client thread that made it
+     * @param at     when the interpreter took it: the op's completion time, on System.nanoTime's clock
+     * @param finish what the thread left to do with that time (record the op)
+     */
+    public record Completion(int thread, long at, LongConsumer finish) implements Event {
+    }
+
+    /** A finished op not yet taken by the interpreter. */
+    private record Finished(int thread, LongConsumer finish) {
     }
 
     private final Stagger stagger;
     private final int threads;
     private final BitSet free = new BitSet();
+    private final ArrayDeque<Finished> finished = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     /** Jepsen's context's next-thread-index: 0..threads, where threads is the nemesis's slot. */
@@ -84,19 +111,32 @@ public final class Schedule {
     }
 
     /**
-     * Waits until an op is due and a thread is free, and hands the op to that thread,
-     * which is busy until {@link #free}d.
+     * Waits for the interpreter's next event: a finished op, first if there is one, as
+     * Jepsen takes completions first; else, before {@code end}, an op that is due handed
+     * to a free thread, which is busy until it {@link #finished} or is {@link #free}d.
      *
-     * @param end the end of the phase, on System.nanoTime's clock
-     * @return the invocation, or null when the phase ended first
+     * @param end        the end of the phase: nothing is invoked at or after it
+     * @param drainUntil how long after {@code end} ops still in flight are waited for
+     *                   (both on System.nanoTime's clock)
+     * @return the event, or null once the phase ended and every thread is free, or at
+     *         {@code drainUntil}
      */
-    public Invocation next(long end) throws InterruptedException {
+    public Event next(long end, long drainUntil) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
                 long now = System.nanoTime();
+                Finished done = finished.poll();
+                if (done != null) {
+                    free.set(done.thread());
+                    return new Completion(done.thread(), now, done.finish());
+                }
                 if (now >= end) {
-                    return null;
+                    if (free.cardinality() == threads || now >= drainUntil) {
+                        return null;
+                    }
+                    changed.awaitNanos(drainUntil - now);
+                    continue;
                 }
                 if (stagger.due() > now) {
                     changed.awaitNanos(Math.min(stagger.due(), end) - now);
@@ -130,34 +170,26 @@ public final class Schedule {
         }
     }
 
-    /** Marks {@code thread} free again: its op completed. */
-    public void free(int thread) {
+    /**
+     * Called by a client thread whose op finished: the interpreter's {@link #next} takes it
+     * and hands {@code finish} the completion time.
+     */
+    public void finished(int thread, LongConsumer finish) {
         lock.lock();
         try {
-            free.set(thread);
+            finished.add(new Finished(thread, finish));
             changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Waits until every thread is free, as Jepsen's {@code phases} do before the next
-     * phase, or until {@code deadline} (System.nanoTime's clock).
-     *
-     * @return whether every thread is free
-     */
-    public boolean awaitAllFree(long deadline) {
+    /** Marks {@code thread} free again at once: the op handed to it was never made. */
+    public void free(int thread) {
         lock.lock();
         try {
-            long now;
-            while (free.cardinality() < threads && (now = System.nanoTime()) < deadline) {
-                changed.awaitNanos(deadline - now);
-            }
-            return free.cardinality() == threads;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            free.set(thread);
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
