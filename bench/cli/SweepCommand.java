@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sweep", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = TestCommand.USAGE,
         description = {"Runs a part's test once per seed and prints its figures per seed and their median.",
                 "Its own options come first; the rest go to 'test' (node options after --), e.g.",
-                "  sweep --challenge 3d --seeds 1..5 --nemesis partition -- --fanout-interval 700"})
+                "  sweep --challenge 3d --seeds 1..5 --nemesis partition -- hub-batch=400"})
 public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--challenge", required = true, paramLabel = "PART", description = "The part to run.")
