@@ -84,6 +84,9 @@ public final class Runner {
     private final boolean reusableClient;
     private final Duration requestTimeout;
     private long start;
+    /** The thread that warms the charts up while the run waits, or null before it starts. */
+    private Thread chartWarmUp;
+    private volatile long chartWarmUpCpuNanos;
 
     private Runner(Options options, Workload workload, PrintStream log, boolean logStderr) {
         this.options = options;
@@ -174,7 +177,7 @@ public final class Runner {
                 nodes.values().forEach(node -> stopping.execute(node::stop));
             }
         }
-        long cpuAfter = processCpuNanos();
+        long cpuAfter = processCpuNanos() - chartWarmUpCost();
         progress.close();
         List<Op> ops = new ArrayList<>(history);
         ops.sort(Comparator.comparingLong(Op::invokedAt));
@@ -199,16 +202,31 @@ public final class Runner {
 
     /**
      * Draws the charts of a made-up run ({@link Charts#warmUp}) on a thread of its own (not
-     * a virtual one: it would hold one of the carriers the network's loops need).
+     * a virtual one: it would hold one of the carriers the network's loops need), which
+     * keeps the CPU it used in {@link #chartWarmUpCpuNanos}.
      */
-    private static void warmUpCharts() {
-        Thread.ofPlatform().daemon().name("warm up charts").start(() -> {
+    private void warmUpCharts() {
+        chartWarmUp = Thread.ofPlatform().daemon().name("warm up charts").start(() -> {
             try {
                 Charts.warmUp();
             } catch (IOException | RuntimeException | LinkageError e) {
                 // Only a head start: drawing the run's charts will report whatever is wrong.
+            } finally {
+                chartWarmUpCpuNanos = Math.max(0, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
             }
         });
+    }
+
+    /**
+     * The CPU the charts' warm-up used, once it is over: drawing, not running the test, so
+     * the bench's cost per message leaves it out.
+     */
+    private long chartWarmUpCost() {
+        if (chartWarmUp == null) {
+            return 0;
+        }
+        join(chartWarmUp);
+        return chartWarmUpCpuNanos;
     }
 
     /**

@@ -63,7 +63,8 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
     /**
      * What the run cost.
      *
-     * @param benchCpuSeconds CPU the bench JVM used from starting the nodes to killing them
+     * @param benchCpuSeconds CPU the bench JVM used from starting the nodes to killing them,
+     *                        less the charts' warm-up (drawing, which it does meanwhile)
      * @param routed          messages the network carried
      * @param maxLagMillis    the longest a delivery loop overslept a message's deadline
      * @param nodesCpuSeconds CPU the node processes used
