@@ -33,8 +33,16 @@
 # warnings to stderr.
 set -euo pipefail
 
-self=$(readlink -f "${BASH_SOURCE[0]}")
-root=${self%/*}
+# This file's real path, as readlink -f gives it, without a process of its own at each
+# node's start (every fork costs each of the 25 nodes CPU): the folder's through cd -P
+# and back, the file's own through readlink only if it is a link.
+self=${BASH_SOURCE[0]}
+if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
+[[ $self == /* ]] || self=./$self   # a relative folder: not one that CDPATH finds
+cd -P -- "${self%/*}"
+root=$PWD
+cd -- "$OLDPWD"
+self=$root/${self##*/}
 # Each Maelstrom workload and the script that serves it.
 declare -A script_of=([echo]=echo.java [unique-ids]=unique-ids.java [broadcast]=broadcast.java
   [g-counter]=g-counter.java [kafka]=kafka.java [txn-rw-register]=txn.java [lin-kv]=lin-kv.java)
@@ -57,12 +65,12 @@ since() {
   echo "$((tenths / 10)).$((tenths % 10))"
 }
 
-# The script that serves a name.
+# Sets script to the script that serves a name (in this shell: no fork for a workload's).
 script_for() {
-  if [ -n "${script_of[$1]:-}" ]; then echo "$root/${script_of[$1]}"
+  if [ -n "${script_of[$1]:-}" ]; then script=$root/${script_of[$1]}
   elif [[ $1 != *.java ]]; then return 1
-  elif [ -f "$1" ]; then readlink -f "$1"
-  elif [ -f "$root/$1" ]; then readlink -f "$root/$1"   # relative to the repository
+  elif [ -f "$1" ]; then script=$(readlink -f "$1")
+  elif [ -f "$root/$1" ]; then script=$(readlink -f "$root/$1")   # relative to the repository
   else return 1; fi
 }
 
@@ -85,7 +93,7 @@ training=$root/lib/training.jsonl
 # from: the sources and this file, by path and content).
 locate() {
   name=$1
-  script=$(script_for "$name") || { log "unknown node: $name"; usage; }
+  script_for "$name" || { log "unknown node: $name"; usage; }
   [ -f "$script" ] || { log "no script $script"; exit 2; }
   local rel=${script#"$root"/}
   dir=$root/.cache/build/${rel//\//_}
