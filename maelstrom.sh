@@ -183,7 +183,22 @@ record_aot_cache() {
   local started=$EPOCHREALTIME out work
   out=$(mktemp -d "$dir/jar.XXXXXX")   # the jar's final place: the cache names its class path
   work=$(mktemp -d "$dir/training.XXXXXX")
-  "${java%/java}/jar" --create --file "$out/app.jar" -C "$classes" .
+  # One jar holds the script's classes and its dependencies', under a manifest of our own
+  # that keeps multi-release entries in force: a node started on the dependencies' own
+  # jars parses each one's manifest (jackson-databind's is kilobytes of OSGi headers) in
+  # Java not yet compiled. The first jar of the class path that has a name keeps it, as
+  # on the class path itself: the last is unpacked first.
+  local jars i merged=$work/merged
+  IFS=: read -ra jars <<<"$deps"
+  mkdir "$merged"
+  for ((i = ${#jars[@]} - 1; i >= 0; i--)); do
+    (cd "$merged" && "${java%/java}/jar" --extract --file "${jars[i]}")
+  done
+  cp -R "$classes"/. "$merged"/
+  rm -f "$merged/META-INF/MANIFEST.MF"
+  printf 'Multi-Release: true\n' >"$work/manifest"
+  "${java%/java}/jar" --create --file "$out/app.jar" --manifest "$work/manifest" -C "$merged" .
+  rm -rf "$merged"
   # Training: the requests of $training, every workload's (a script answers those it
   # does not handle with error 10); meanwhile every message the node sends its
   # peer n1 comes back to it as if n1 had sent it, so that the script's own
@@ -196,7 +211,7 @@ record_aot_cache() {
   cat "$training" >"$work/to-node" &
   timeout 5 sed -un 's/^{"src":"n0","dest":"n1",/{"src":"n1","dest":"n0",/p' <"$work/from-node" >"$work/to-node" &
   (cd "$work" && timeout -s KILL "$training_limit" nice -n 19 "$java" "${jvm_flags[@]}" \
-    -XX:AOTCacheOutput="$work/app.aot" -cp "$out/app.jar${deps:+:$deps}" "$main" \
+    -XX:AOTCacheOutput="$work/app.aot" -cp "$out/app.jar" "$main" \
     <"$work/to-node" >"$work/from-node") || true
   wait
   if ! [ -s "$work/app.aot" ]; then
@@ -276,7 +291,7 @@ esac
 locate "$1"
 shift
 if compiled && trained; then
-  exec "$java" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" -cp "$jar${deps:+:$deps}" "$main" "$@"
+  exec "$java" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" -cp "$jar" "$main" "$@"
 fi
 ensure_compiled
 if [ "$dir/train.failed" -nt "$dir/stamp" ]; then
