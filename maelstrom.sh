@@ -82,6 +82,9 @@ jvm_flags=(
   -XX:-UsePerfData
   -Xss512k
   -Djdk.reflect.useNativeAccessorOnly=true   # reflection without spinning classes at first messages
+  # An AOT cache of classes without method profiles: C1 at level 1 compiles without
+  # them, and with them every start maps them and replays them into early compiles.
+  -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:-AOTReplayTraining
   -Xlog:disable -Xlog:all=warning:stderr   # the JVM's warnings would go to stdout
 )
 
