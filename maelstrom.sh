@@ -92,21 +92,39 @@ jvm_flags=(
 # writes them; the bench need not be built for a node to be).
 training=$root/lib/training.jsonl
 
-# Sets name, script, dir (its build folder) and stamp (what a current build was made
-# from: the sources and this file, by path and content).
+# Sets name, script, dir (its build folder) and inputs (what a build is made from: the
+# sources and this file, whose paths and contents its stamp holds).
 locate() {
   name=$1
   script_for "$name" || { log "unknown node: $name"; usage; }
   [ -f "$script" ] || { log "no script $script"; exit 2; }
   local rel=${script#"$root"/}
   dir=$root/.cache/build/${rel//\//_}
-  stamp=$(sha1sum "$script" "$root"/lib/*.java "$training" "$self")
+  inputs=("$script" "$root"/lib/*.java "$training" "$self")
 }
 
-# Whether $dir holds a whole compile of $stamp whose JDK and jars are still the ones it
-# was made with; sets java, main, classes and deps. Bash builtins only: every node runs it.
+# The stamp of the inputs as they are now: their paths and contents.
+hash_inputs() {
+  sha1sum "${inputs[@]}"
+}
+
+# Whether the inputs are the ones the compile stamped, without hashing them (sha1sum
+# would be a process of its own at every node's start): the same paths, each with the
+# mtime, to the nanosecond, it had when the compile began. Any write to an input, and
+# any other file put in its place, changes that, and then the stamp decides.
+unchanged() {
+  local i IFS=$'\n'
+  [ -f "$dir/seen/paths" ] && [ "$(<"$dir/seen/paths")" = "${inputs[*]}" ] || return 1
+  for i in "${!inputs[@]}"; do
+    if [ "${inputs[i]}" -nt "$dir/seen/$i" ] || [ "${inputs[i]}" -ot "$dir/seen/$i" ]; then return 1; fi
+  done
+}
+
+# Whether $dir holds a whole compile of the inputs whose JDK and jars are still the ones
+# it was made with; sets java, main, classes and deps. Bash builtins only, as long as no
+# input changed: every node runs it.
 compiled() {
-  [ -f "$dir/stamp" ] && [ "$(<"$dir/stamp")" = "$stamp" ] || return 1
+  [ -f "$dir/stamp" ] && { unchanged || [ "$(<"$dir/stamp")" = "$(hash_inputs)" ]; } || return 1
   local java_link entry IFS=:
   { read -r java_link && read -r java && read -r main && read -r classes && read -r deps; } <"$dir/compiled" || return 1
   # JBang's JDK link still leads to the JDK we resolved, which has not changed since.
@@ -131,7 +149,12 @@ detach() {
 compile() {
   compiled && return 0
   rm -f "$dir/stamp"
-  local started=$EPOCHREALTIME info jdk options=() sources=() previous=""
+  local started=$EPOCHREALTIME info jdk options=() sources=() previous="" stamp seen i
+  # The inputs' mtimes, then their stamp: an input written from here on fails unchanged.
+  seen=$(mktemp -d "$dir/seen.XXXXXX")
+  for i in "${!inputs[@]}"; do touch -r "${inputs[i]}" "$seen/$i"; done
+  printf '%s\n' "${inputs[@]}" >"$seen/paths"
+  stamp=$(hash_inputs)
   [ -f "$dir/compiled" ] && previous=$(sed -n 4p "$dir/compiled")
   info=$("$root/jbang" --quiet info tools "$script" 9>&-)
   # `jbang info tools` prints one JSON field, or one array element, a line.
@@ -151,17 +174,19 @@ compile() {
   classes=$(mktemp -d "$dir/classes.XXXXXX")
   if ! "${java%/java}/javac" -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC "${options[@]}" \
       -cp "$deps" -d "$classes" "${sources[@]}" 9>&-; then
-    rm -rf "$classes"
+    rm -rf "$classes" "$seen"
     log "could not compile $script"
     return 1
   fi
-  [ -f "$classes/${main//.//}.class" ] || { rm -rf "$classes"; log "no main class $main in $script"; return 1; }
+  [ -f "$classes/${main//.//}.class" ] || { rm -rf "$classes" "$seen"; log "no main class $main in $script"; return 1; }
   # Keep the previous compile's classes for nodes still running on them.
   local old
   for old in "$dir"/classes.*; do
     [ "$old" = "$classes" ] || [ "$old" = "$previous" ] || rm -rf "$old"
   done
   printf '%s\n' "$jdk/bin/java" "$java" "$main" "$classes" "$deps" >"$dir/compiled"
+  rm -rf "$dir/seen"
+  mv "$seen" "$dir/seen"
   printf '%s\n' "$stamp" >"$dir/stamp"   # last: the compile is whole once this is there
   log "compiled $script in $(since "$started") s"
   compiled
