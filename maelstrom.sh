@@ -151,6 +151,7 @@ compile() {
   rm -f "$dir/stamp"
   local started=$EPOCHREALTIME info jdk options=() sources=() previous="" stamp seen i
   # The inputs' mtimes, then their stamp: an input written from here on fails unchanged.
+  rm -rf "$dir"/seen.*   # a compile that failed left its own; this one holds the build lock
   seen=$(mktemp -d "$dir/seen.XXXXXX")
   for i in "${!inputs[@]}"; do touch -r "${inputs[i]}" "$seen/$i"; done
   printf '%s\n' "${inputs[@]}" >"$seen/paths"
@@ -174,11 +175,11 @@ compile() {
   classes=$(mktemp -d "$dir/classes.XXXXXX")
   if ! "${java%/java}/javac" -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC "${options[@]}" \
       -cp "$deps" -d "$classes" "${sources[@]}" 9>&-; then
-    rm -rf "$classes" "$seen"
+    rm -rf "$classes"
     log "could not compile $script"
     return 1
   fi
-  [ -f "$classes/${main//.//}.class" ] || { rm -rf "$classes" "$seen"; log "no main class $main in $script"; return 1; }
+  [ -f "$classes/${main//.//}.class" ] || { rm -rf "$classes"; log "no main class $main in $script"; return 1; }
   # Keep the previous compile's classes for nodes still running on them.
   local old
   for old in "$dir"/classes.*; do
