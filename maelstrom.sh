@@ -33,8 +33,16 @@
 # warnings to stderr.
 set -euo pipefail
 
-self=$(readlink -f "${BASH_SOURCE[0]}")
-root=${self%/*}
+# This file's real path, as readlink -f gives it, without a process of its own at each
+# node's start (every fork costs each of the 25 nodes CPU): the folder's through cd -P
+# and back, the file's own through readlink only if it is a link.
+self=${BASH_SOURCE[0]}
+if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
+[[ $self == /* ]] || self=./$self   # a relative folder: not one that CDPATH finds
+cd -P -- "${self%/*}"
+root=$PWD
+cd -- "$OLDPWD"
+self=$root/${self##*/}
 # Each Maelstrom workload and the script that serves it.
 declare -A script_of=([echo]=echo.java [unique-ids]=unique-ids.java [broadcast]=broadcast.java
   [g-counter]=g-counter.java [kafka]=kafka.java [txn-rw-register]=txn.java [lin-kv]=lin-kv.java)
@@ -57,12 +65,12 @@ since() {
   echo "$((tenths / 10)).$((tenths % 10))"
 }
 
-# The script that serves a name.
+# Sets script to the script that serves a name (in this shell: no fork for a workload's).
 script_for() {
-  if [ -n "${script_of[$1]:-}" ]; then echo "$root/${script_of[$1]}"
+  if [ -n "${script_of[$1]:-}" ]; then script=$root/${script_of[$1]}
   elif [[ $1 != *.java ]]; then return 1
-  elif [ -f "$1" ]; then readlink -f "$1"
-  elif [ -f "$root/$1" ]; then readlink -f "$root/$1"   # relative to the repository
+  elif [ -f "$1" ]; then script=$(readlink -f "$1")
+  elif [ -f "$root/$1" ]; then script=$(readlink -f "$root/$1")   # relative to the repository
   else return 1; fi
 }
 
@@ -74,6 +82,9 @@ jvm_flags=(
   -XX:-UsePerfData
   -Xss512k
   -Djdk.reflect.useNativeAccessorOnly=true   # reflection without spinning classes at first messages
+  # An AOT cache of classes without method profiles: C1 at level 1 compiles without
+  # them, and with them every start maps them and replays them into early compiles.
+  -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:-AOTReplayTraining
   -Xlog:disable -Xlog:all=warning:stderr   # the JVM's warnings would go to stdout
 )
 
@@ -81,21 +92,39 @@ jvm_flags=(
 # writes them; the bench need not be built for a node to be).
 training=$root/lib/training.jsonl
 
-# Sets name, script, dir (its build folder) and stamp (what a current build was made
-# from: the sources and this file, by path and content).
+# Sets name, script, dir (its build folder) and inputs (what a build is made from: the
+# sources and this file, whose paths and contents its stamp holds).
 locate() {
   name=$1
-  script=$(script_for "$name") || { log "unknown node: $name"; usage; }
+  script_for "$name" || { log "unknown node: $name"; usage; }
   [ -f "$script" ] || { log "no script $script"; exit 2; }
   local rel=${script#"$root"/}
   dir=$root/.cache/build/${rel//\//_}
-  stamp=$(sha1sum "$script" "$root"/lib/*.java "$training" "$self")
+  inputs=("$script" "$root"/lib/*.java "$training" "$self")
 }
 
-# Whether $dir holds a whole compile of $stamp whose JDK and jars are still the ones it
-# was made with; sets java, main, classes and deps. Bash builtins only: every node runs it.
+# The stamp of the inputs as they are now: their paths and contents.
+hash_inputs() {
+  sha1sum "${inputs[@]}"
+}
+
+# Whether the inputs are the ones the compile stamped, without hashing them (sha1sum
+# would be a process of its own at every node's start): the same paths, each with the
+# mtime, to the nanosecond, it had when the compile began. Any write to an input, and
+# any other file put in its place, changes that, and then the stamp decides.
+unchanged() {
+  local i IFS=$'\n'
+  [ -f "$dir/seen/paths" ] && [ "$(<"$dir/seen/paths")" = "${inputs[*]}" ] || return 1
+  for i in "${!inputs[@]}"; do
+    if [ "${inputs[i]}" -nt "$dir/seen/$i" ] || [ "${inputs[i]}" -ot "$dir/seen/$i" ]; then return 1; fi
+  done
+}
+
+# Whether $dir holds a whole compile of the inputs whose JDK and jars are still the ones
+# it was made with; sets java, main, classes and deps. Bash builtins only, as long as no
+# input changed: every node runs it.
 compiled() {
-  [ -f "$dir/stamp" ] && [ "$(<"$dir/stamp")" = "$stamp" ] || return 1
+  [ -f "$dir/stamp" ] && { unchanged || [ "$(<"$dir/stamp")" = "$(hash_inputs)" ]; } || return 1
   local java_link entry IFS=:
   { read -r java_link && read -r java && read -r main && read -r classes && read -r deps; } <"$dir/compiled" || return 1
   # JBang's JDK link still leads to the JDK we resolved, which has not changed since.
@@ -120,7 +149,13 @@ detach() {
 compile() {
   compiled && return 0
   rm -f "$dir/stamp"
-  local started=$EPOCHREALTIME info jdk options=() sources=() previous=""
+  local started=$EPOCHREALTIME info jdk options=() sources=() previous="" stamp seen i
+  # The inputs' mtimes, then their stamp: an input written from here on fails unchanged.
+  rm -rf "$dir"/seen.*   # a compile that failed left its own; this one holds the build lock
+  seen=$(mktemp -d "$dir/seen.XXXXXX")
+  for i in "${!inputs[@]}"; do touch -r "${inputs[i]}" "$seen/$i"; done
+  printf '%s\n' "${inputs[@]}" >"$seen/paths"
+  stamp=$(hash_inputs)
   [ -f "$dir/compiled" ] && previous=$(sed -n 4p "$dir/compiled")
   info=$("$root/jbang" --quiet info tools "$script" 9>&-)
   # `jbang info tools` prints one JSON field, or one array element, a line.
@@ -151,6 +186,8 @@ compile() {
     [ "$old" = "$classes" ] || [ "$old" = "$previous" ] || rm -rf "$old"
   done
   printf '%s\n' "$jdk/bin/java" "$java" "$main" "$classes" "$deps" >"$dir/compiled"
+  rm -rf "$dir/seen"
+  mv "$seen" "$dir/seen"
   printf '%s\n' "$stamp" >"$dir/stamp"   # last: the compile is whole once this is there
   log "compiled $script in $(since "$started") s"
   compiled
@@ -175,7 +212,22 @@ record_aot_cache() {
   local started=$EPOCHREALTIME out work
   out=$(mktemp -d "$dir/jar.XXXXXX")   # the jar's final place: the cache names its class path
   work=$(mktemp -d "$dir/training.XXXXXX")
-  "${java%/java}/jar" --create --file "$out/app.jar" -C "$classes" .
+  # One jar holds the script's classes and its dependencies', under a manifest of our own
+  # that keeps multi-release entries in force: a node started on the dependencies' own
+  # jars parses each one's manifest (jackson-databind's is kilobytes of OSGi headers) in
+  # Java not yet compiled. The first jar of the class path that has a name keeps it, as
+  # on the class path itself: the last is unpacked first.
+  local jars i merged=$work/merged
+  IFS=: read -ra jars <<<"$deps"
+  mkdir "$merged"
+  for ((i = ${#jars[@]} - 1; i >= 0; i--)); do
+    (cd "$merged" && "${java%/java}/jar" --extract --file "${jars[i]}")
+  done
+  cp -R "$classes"/. "$merged"/
+  rm -f "$merged/META-INF/MANIFEST.MF"
+  printf 'Multi-Release: true\n' >"$work/manifest"
+  "${java%/java}/jar" --create --file "$out/app.jar" --manifest "$work/manifest" -C "$merged" .
+  rm -rf "$merged"
   # Training: the requests of $training, every workload's (a script answers those it
   # does not handle with error 10); meanwhile every message the node sends its
   # peer n1 comes back to it as if n1 had sent it, so that the script's own
@@ -188,7 +240,7 @@ record_aot_cache() {
   cat "$training" >"$work/to-node" &
   timeout 5 sed -un 's/^{"src":"n0","dest":"n1",/{"src":"n1","dest":"n0",/p' <"$work/from-node" >"$work/to-node" &
   (cd "$work" && timeout -s KILL "$training_limit" nice -n 19 "$java" "${jvm_flags[@]}" \
-    -XX:AOTCacheOutput="$work/app.aot" -cp "$out/app.jar${deps:+:$deps}" "$main" \
+    -XX:AOTCacheOutput="$work/app.aot" -cp "$out/app.jar" "$main" \
     <"$work/to-node" >"$work/from-node") || true
   wait
   if ! [ -s "$work/app.aot" ]; then
@@ -268,7 +320,7 @@ esac
 locate "$1"
 shift
 if compiled && trained; then
-  exec "$java" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" -cp "$jar${deps:+:$deps}" "$main" "$@"
+  exec "$java" "${jvm_flags[@]}" -XX:AOTCache="$dir/app.aot" -cp "$jar" "$main" "$@"
 fi
 ensure_compiled
 if [ "$dir/train.failed" -nt "$dir/stamp" ]; then

@@ -3,9 +3,8 @@ package lib;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,10 +12,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 
 /**
- * How messages map to JSON: whole lines to trees, with jackson-core's streaming parser
- * and generator, and bodies to Java records through {@link Binding}, with field names
+ * How messages map to JSON: whole lines to trees, with a strict parser of our own and
+ * jackson-core's streaming generator, and bodies to Java records through {@link Binding}, with field names
  * in snake_case and the message type taken from the record's simple name
  * ({@code EchoOk} is {@code "echo_ok"}).
  */
@@ -42,47 +42,221 @@ final class Json {
         return TYPE_NAMES.get(type);
     }
 
-    /** Parses one line holding exactly one JSON value. */
+    /**
+     * Parses one line holding exactly one JSON value: strict JSON, refused and accepted
+     * as jackson-core's parser does with its default features and read constraints, into
+     * the same tree. Not with that parser itself, because its base class initialises
+     * BigDecimal, whose static initialiser squares BigIntegers up to 5^65536: CPU that
+     * every node would spend at its start, while Maelstrom starts them all at once.
+     */
     static JsonNode parse(String line) throws JsonProcessingException {
-        try (JsonParser parser = STREAMS.createParser(line)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) throw new JsonParseException(parser, "no JSON value");
-            JsonNode value = read(parser, first);
-            if (parser.nextToken() != null) throw new JsonParseException(parser, "more than one JSON value");
-            return value;
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a String never fails to read
-        }
+        return new LineParser(line).document();
     }
 
-    private static JsonNode read(JsonParser parser, JsonToken token) throws IOException {
-        return switch (token) {
-            case START_OBJECT -> {
-                ObjectNode object = NODES.objectNode();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = parser.currentName();
-                    object.set(field, read(parser, parser.nextToken()));
+    /** Reads one JSON text from a string, by recursive descent: one method a production of RFC 8259. */
+    private static final class LineParser {
+        private static final StreamReadConstraints LIMITS = StreamReadConstraints.defaults();
+
+        private final String text;
+        private int at; // the next char to read
+
+        LineParser(String text) {
+            this.text = text;
+        }
+
+        JsonNode document() throws JsonParseException {
+            if (skipSpace() < 0) throw refusal("no JSON value");
+            JsonNode value = value(0);
+            if (skipSpace() >= 0) throw refusal("more than one JSON value, or something after it");
+            return value;
+        }
+
+        /** Skips JSON's four whitespace chars; returns the next char, or -1 at the end. */
+        private int skipSpace() {
+            for (; at < text.length(); at++) {
+                char c = text.charAt(at);
+                if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return c;
+            }
+            return -1;
+        }
+
+        /** The value at the next char, which is not whitespace; {@code depth} counts the containers around it. */
+        private JsonNode value(int depth) throws JsonParseException {
+            char c = text.charAt(at);
+            return switch (c) {
+                case '{' -> object(depth + 1);
+                case '[' -> array(depth + 1);
+                case '"' -> NODES.textNode(string(LIMITS.getMaxStringLength()));
+                case 't' -> literal("true", NODES.booleanNode(true));
+                case 'f' -> literal("false", NODES.booleanNode(false));
+                case 'n' -> literal("null", NODES.nullNode());
+                default -> {
+                    if (c == '-' || (c >= '0' && c <= '9')) yield number();
+                    throw refusal("unexpected character '" + c + "'");
                 }
-                yield object;
-            }
-            case START_ARRAY -> {
-                ArrayNode array = NODES.arrayNode();
-                for (JsonToken next; (next = parser.nextToken()) != JsonToken.END_ARRAY; ) array.add(read(parser, next));
-                yield array;
-            }
-            case VALUE_STRING -> NODES.textNode(parser.getText());
-            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT -> NODES.numberNode(parser.getIntValue());
-                case LONG -> NODES.numberNode(parser.getLongValue());
-                default -> NODES.numberNode(parser.getBigIntegerValue());
             };
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
-            case VALUE_TRUE, VALUE_FALSE -> NODES.booleanNode(token == JsonToken.VALUE_TRUE);
-            case VALUE_NULL -> NODES.nullNode();
-            default -> throw new JsonParseException(parser, "unexpected " + token);
-        };
+        }
+
+        private ObjectNode object(int depth) throws JsonParseException {
+            nest(depth);
+            ObjectNode object = NODES.objectNode();
+            at++; // the '{'
+            int next = skipSpace();
+            if (next == '}') {
+                at++;
+                return object;
+            }
+            while (true) {
+                if (next != '"') throw refusal("expected a field name in double quotes");
+                String name = string(LIMITS.getMaxNameLength());
+                if (skipSpace() != ':') throw refusal("expected ':' after a field name");
+                at++;
+                if (skipSpace() < 0) throw refusal("expected a value");
+                object.set(name, value(depth)); // a repeated name: the last value counts
+                next = skipSpace();
+                at++;
+                if (next == '}') return object;
+                if (next != ',') throw refusal("expected ',' or '}' in an object");
+                next = skipSpace();
+            }
+        }
+
+        private ArrayNode array(int depth) throws JsonParseException {
+            nest(depth);
+            ArrayNode array = NODES.arrayNode();
+            at++; // the '['
+            if (skipSpace() == ']') {
+                at++;
+                return array;
+            }
+            while (true) {
+                if (skipSpace() < 0) throw refusal("expected a value");
+                array.add(value(depth));
+                int next = skipSpace();
+                at++;
+                if (next == ']') return array;
+                if (next != ',') throw refusal("expected ',' or ']' in an array");
+            }
+        }
+
+        private void nest(int depth) throws JsonParseException {
+            if (depth > LIMITS.getMaxNestingDepth()) {
+                throw refusal("deeper than " + LIMITS.getMaxNestingDepth() + " containers");
+            }
+        }
+
+        /** A literal; the char after it may not continue a word, as in {@code truex}. */
+        private JsonNode literal(String word, JsonNode value) throws JsonParseException {
+            if (!text.startsWith(word, at)) throw refusal("unrecognised token, expected '" + word + "'");
+            at += word.length();
+            if (at < text.length() && Character.isJavaIdentifierPart(text.charAt(at))) {
+                throw refusal("unrecognised token, expected '" + word + "'");
+            }
+            return value;
+        }
+
+        /** A string from its opening quote; longer than {@code limit} chars is refused. */
+        private String string(int limit) throws JsonParseException {
+            int start = ++at;
+            StringBuilder escaped = null; // only for a string with escapes
+            while (true) {
+                if (at >= text.length()) throw refusal("unterminated string");
+                char c = text.charAt(at);
+                if (c == '"') break;
+                if (c < 0x20) throw refusal("unescaped control character in a string");
+                if (c == '\\') {
+                    if (escaped == null) escaped = new StringBuilder();
+                    escaped.append(text, start, at);
+                    escaped.append(escape());
+                    start = at;
+                } else {
+                    at++;
+                }
+            }
+            String value = escaped == null ? text.substring(start, at) : escaped.append(text, start, at).toString();
+            at++; // the closing quote
+            if (value.length() > limit) throw refusal("a string longer than " + limit + " chars");
+            return value;
+        }
+
+        /** The char an escape stands for, from its backslash. */
+        private char escape() throws JsonParseException {
+            if (at + 1 >= text.length()) throw refusal("unterminated string");
+            char c = text.charAt(at + 1);
+            at += 2;
+            return switch (c) {
+                case '"', '\\', '/' -> c;
+                case 'b' -> '\b';
+                case 'f' -> '\f';
+                case 'n' -> '\n';
+                case 'r' -> '\r';
+                case 't' -> '\t';
+                case 'u' -> {
+                    if (at + 4 > text.length()) throw refusal("unterminated string");
+                    int code = 0;
+                    for (int end = at + 4; at < end; at++) {
+                        char h = text.charAt(at);
+                        int digit = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+                        if (digit < 0) throw refusal("expected a hex digit in a \\u escape");
+                        code = code * 16 + digit;
+                    }
+                    yield (char) code;
+                }
+                default -> throw refusal("unrecognised escape '\\" + c + "'");
+            };
+        }
+
+        /**
+         * A number: an int where it fits, else a long, else a BigInteger; with a fraction
+         * or an exponent, a double.
+         */
+        private JsonNode number() throws JsonParseException {
+            int start = at;
+            if (text.charAt(at) == '-') at++;
+            int intDigits = digits();
+            if (intDigits == 0) throw refusal("expected a digit");
+            if (intDigits > 1 && text.charAt(at - intDigits) == '0') throw refusal("leading zeroes are not allowed");
+            int otherDigits = 0;
+            boolean integral = true;
+            if (at < text.length() && text.charAt(at) == '.') {
+                at++;
+                integral = false;
+                int fraction = digits();
+                if (fraction == 0) throw refusal("expected a digit after the decimal point");
+                otherDigits += fraction;
+            }
+            if (at < text.length() && (text.charAt(at) == 'e' || text.charAt(at) == 'E')) {
+                at++;
+                integral = false;
+                if (at < text.length() && (text.charAt(at) == '+' || text.charAt(at) == '-')) at++;
+                int exponent = digits();
+                if (exponent == 0) throw refusal("expected a digit in the exponent");
+                otherDigits += exponent;
+            }
+            if (intDigits + otherDigits > LIMITS.getMaxNumberLength()) {
+                throw refusal("a number longer than " + LIMITS.getMaxNumberLength() + " digits");
+            }
+            String number = text.substring(start, at);
+            if (!integral) return NODES.numberNode(Double.parseDouble(number));
+            if (intDigits > 18) { // a long holds every 18-digit number, and some of 19
+                var big = new BigInteger(number);
+                return big.bitLength() < Long.SIZE ? NODES.numberNode(big.longValue()) : NODES.numberNode(big);
+            }
+            long value = Long.parseLong(number);
+            return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
+        }
+
+        /** Skips ASCII digits; returns how many. */
+        private int digits() {
+            int start = at;
+            while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') at++;
+            return at - start;
+        }
+
+        private JsonParseException refusal(String why) {
+            return new JsonParseException(null, why + " at char " + at);
+        }
     }
 
     /** Writes a tree as one line of JSON. */
