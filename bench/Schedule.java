@@ -1,12 +1,12 @@
 package bench;
 
-import java.util.BitSet;
-import java.util.function.LongConsumer;
-import java.util.Random;
 import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 /**
  * When the main phase's operations are invoked and on which client thread, as Jepsen's
