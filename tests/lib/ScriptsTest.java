@@ -208,6 +208,27 @@ class ScriptsTest {
         assertTrue(out.contains("--bin ./maelstrom.sh broadcast hub-batch="), out);
     }
 
+    @Test
+    void wordsThatAreNoOptionGoToPicocliWhichSaysWhatIsWrong() throws Exception {
+        // A field that is no option, an unknown name, a value that does not convert: each
+        // is refused with picocli's word for it on stderr and exit code 2, nothing on stdout.
+        for (var words : List.of(List.of("hubBatch=5"), List.of("no-such=1"), List.of("hub-batch=soon"),
+                List.of("resend-after=5", "fan-out=sideways"))) {
+            var command = new ArrayList<>(List.of(ROOT.resolve("maelstrom.sh").toString(), "broadcast"));
+            command.addAll(words);
+            Path err = Files.createTempFile("maelstrom-sh", ".err");
+            Process p = new ProcessBuilder(command).directory(TEMP.toFile()).redirectError(err.toFile()).start();
+            p.getOutputStream().close();
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, p.waitFor(), words.toString());
+            assertEquals("", stdout, words + ": nothing on stdout");
+            String log = Files.readString(err);
+            assertTrue((log.contains("Unknown option") || log.contains("Invalid value")) && !log.contains("options:"),
+                    words + ": " + log);
+            Files.delete(err);
+        }
+    }
+
     static String message(String src, String dest, String body) {
         return "{\"src\":\"" + src + "\",\"dest\":\"" + dest + "\",\"body\":" + body + "}";
     }
