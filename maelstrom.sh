@@ -64,6 +64,9 @@ training=$root/lib/training.jsonl
 # JVM started the way the one that recorded it was. (Words without spaces or patterns:
 # they are expanded unquoted.)
 jvm_flags="-XX:+UseSerialGC"                      # one small heap per node: 25 nodes share two cores
+# A heap that starts small and grows as it must: the default first heap is 1/64 of the
+# machine's memory, which every one of 25 starting JVMs commits and sets up.
+jvm_flags="$jvm_flags -Xms8m"
 jvm_flags="$jvm_flags -XX:TieredStopAtLevel=1"    # C1 only: less compiling at start, fast enough after
 jvm_flags="$jvm_flags -XX:-UsePerfData -Xss512k"
 jvm_flags="$jvm_flags -Djdk.reflect.useNativeAccessorOnly=true"   # reflection without spinning classes at first messages
