@@ -30,21 +30,20 @@ import picocli.CommandLine;
  * says so.
  *
  * <p>Maelstrom starts every node at once and gives each ten seconds to answer init, and
- * picocli costs each node about 0.2 s of CPU (its classes are too old a format for the
- * AOT cache to keep): 5 s of CPU for 25 nodes. So picocli runs only when it has work
- * only it can do. With no arguments, as Maelstrom usually starts a node, the script runs
+ * picocli is costly at a start (its classes are too old a format for the AOT cache to
+ * keep), 25 times over. So picocli runs only when it has work only it can do. With no arguments, as Maelstrom usually starts a node, the script runs
  * on its defaults; with long options naming {@code @Option} fields of type int, long,
  * double, String or an enum (its constant's name in any case: {@code fan-out=direct}),
  * those fields are set directly. Anything else (help, a short or
  * unknown name, a value that does not convert) goes to picocli, which reports it as usual.
  *
- * <p>The training run that records a script's AOT cache passes no options, so the
- * classes of that direct path are not in the cache, and whatever makes the JVM generate
- * classes there costs each node's start tens of milliseconds of CPU: annotation proxies
- * ({@code Field.getAnnotation}), the first {@code Field.set}, lambdas, {@code +} on
- * strings, {@code String.format}. The path does without them: it reads the option names
- * from the script's class file, sets fields through {@code VarHandle}s, and stays in
- * this class, which the cache holds.
+ * <p>The training run that records a script's AOT cache passes no options, so what only
+ * that direct path uses is not in the cache, and whatever makes the JVM generate classes
+ * there is paid at each node's start: annotation proxies ({@code Field.getAnnotation}),
+ * the first {@code Field.set}, lambdas, {@code +} on strings, {@code String.format}. The
+ * path does without them: it reads the option names from the script's class file, sets
+ * fields through {@code VarHandle}s, and stays in this class, which the cache holds (the
+ * README has the figures).
  */
 public final class Cli {
 
