@@ -31,11 +31,12 @@ import picocli.CommandLine;
  *
  * <p>Maelstrom starts every node at once and gives each ten seconds to answer init, and
  * picocli is costly at a start (its classes are too old a format for the AOT cache to
- * keep), 25 times over. So picocli runs only when it has work only it can do. With no arguments, as Maelstrom usually starts a node, the script runs
- * on its defaults; with long options naming {@code @Option} fields of type int, long,
- * double, String or an enum (its constant's name in any case: {@code fan-out=direct}),
- * those fields are set directly. Anything else (help, a short or
- * unknown name, a value that does not convert) goes to picocli, which reports it as usual.
+ * keep), 25 times over. So picocli runs only when it has work only it can do. With no
+ * arguments, as Maelstrom usually starts a node, the script runs on its defaults; with
+ * long options naming {@code @Option} fields of type int, long, double, String or an
+ * enum (its constant's name in any case: {@code fan-out=direct}), those fields are set
+ * directly. Anything else (help, a short or unknown name, a value that does not convert)
+ * goes to picocli, which reports it as usual.
  *
  * <p>The training run that records a script's AOT cache passes no options, so what only
  * that direct path uses is not in the cache, and whatever makes the JVM generate classes
@@ -126,7 +127,9 @@ public final class Cli {
         }
         try {
             var lookup = MethodHandles.privateLookupIn(script.getClass(), MethodHandles.lookup());
-            for (Map.Entry<Field, Object> set : values.entrySet()) setField(lookup.unreflectVarHandle(set.getKey()), script, set.getValue());
+            for (Map.Entry<Field, Object> set : values.entrySet()) {
+                setField(lookup.unreflectVarHandle(set.getKey()), script, set.getValue());
+            }
         } catch (ReflectiveOperationException e) {
             return false;
         }
