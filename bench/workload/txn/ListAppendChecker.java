@@ -83,8 +83,8 @@ final class ListAppendChecker {
     };
     /** Most cases kept per anomaly type; the count says how many there were. */
     private static final int CASES_KEPT = 20;
-    /** Steps of cycle search per check, after which it gives up (as Elle's search times out). */
-    private static final long SEARCH_BUDGET = 20_000_000;
+    /** Steps of cycle search per kind of cycle and component, after which it gives up (as Elle's search times out). */
+    private static final long SEARCH_BUDGET = 2_000_000;
     /** Anomalies that make the verdict unknown rather than invalid. */
     private static final Set<String> UNKNOWN = Set.of("empty-transaction-graph", "cycle-search-timeout",
             "duplicate-appends");
@@ -509,7 +509,9 @@ final class ListAppendChecker {
          * that no named anomaly explains.
          */
         private void cycles() {
-            var search = new CycleSearch(graph, SEARCH_BUDGET);
+            long[] invoked = txns.stream().mapToLong(t -> t.op().invokedAt()).toArray();
+            long[] completed = txns.stream().mapToLong(t -> t.op().completedAt()).toArray();
+            var search = new CycleSearch(graph, invoked, completed, SEARCH_BUDGET);
             var kinds = new ArrayList<CycleSearch.Kind>();
             for (int variant : new int[] {0, TxnGraph.PROCESS, TxnGraph.REALTIME}) {
                 for (CycleSearch.Shape shape : CycleSearch.Shape.values()) {
@@ -530,7 +532,8 @@ final class ListAppendChecker {
                 }
             }
             if (search.exhausted()) {
-                add("cycle-search-timeout", Json.object(), "gave up searching cycles after %d steps".formatted(SEARCH_BUDGET));
+                add("cycle-search-timeout", Json.object(), "gave up searching a kind of cycle after %d steps"
+                        .formatted(SEARCH_BUDGET));
             }
             var cyclic = new HashSet<Integer>();
             components.forEach(cyclic::addAll);
