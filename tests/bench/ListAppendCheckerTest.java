@@ -26,7 +26,7 @@ class ListAppendCheckerTest {
         return new ListAppendWorkload(4, null, 16, List.of(model)).check(h.ops);
     }
 
-    /** Asserts the history is rejected under {@code model} with a finding of {@code type} that names {@code txns} transactions. */
+    /** Asserts a rejection under {@code model} with a finding of {@code type} naming {@code txns} transactions. */
     private static Verdict rejected(String model, TxnHistory h, String type, int txns) {
         Verdict v = check(model, h);
         assertEquals(Verdict.Validity.INVALID, v.validity(), () -> model + ": " + v.findings());
@@ -95,6 +95,21 @@ class ListAppendCheckerTest {
         rejected("serializable", h, "G2-item", 2);
         rejected("repeatable-read", h, "G2-item", 2);
         accepted("snapshot-isolation", h);
+    }
+
+    @Test
+    void twoAntiDependenciesApartAreGNonadjacentWhichSnapshotIsolationForbids() {
+        // T0 -rw-> T1 -wr-> T2 -rw-> T3 -wr-> T0: each rw edge follows a wr edge.
+        var h = new TxnHistory()
+                .ok(0, "[[\"r\",1,[]],[\"r\",3,[1]]]")
+                .ok(1, "[[\"append\",1,1]]")
+                .ok(2, "[[\"r\",1,[1]],[\"r\",2,[]]]")
+                .ok(3, "[[\"append\",2,1],[\"append\",3,1]]")
+                .ok(4, "[[\"r\",2,[1]]]");
+        Verdict v = rejected("snapshot-isolation", h, "G-nonadjacent-item", 4);
+        assertEquals(2, v.findings().getFirst().split("--rw-->").length - 1, v.findings().getFirst());
+        rejected("serializable", h, "G-nonadjacent-item", 4);
+        accepted("read-committed", h);
     }
 
     @Test

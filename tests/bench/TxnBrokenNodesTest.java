@@ -54,7 +54,8 @@ class TxnBrokenNodesTest {
     static Results run(String workload, int nodes, String script, String model, String availability, double seconds,
                        int concurrency, Integer keyCount) throws Exception {
         var words = new ArrayList<>(List.of("-w", workload, "--bin", "maelstrom.sh", "--node-count",
-                Integer.toString(nodes), "--time-limit", Double.toString(seconds), "--rate", "500", "--concurrency", Integer.toString(concurrency),
+                Integer.toString(nodes), "--time-limit", Double.toString(seconds), "--rate", "500", "--concurrency",
+                Integer.toString(concurrency),
                 "--quiet-period", "0", "--seed", "1", "--consistency-models", model, "--store", "store/tests"));
         if (availability != null) {
             words.addAll(List.of("--availability", availability));

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The txn-list-append checker, after Elle's list-append analysis ({@code elle.list-append}
@@ -201,15 +202,15 @@ final class ListAppendChecker {
                     if (!(m instanceof Append a)) continue;
                     Txn other = seen.computeIfAbsent(a.key(), k -> new HashMap<>()).putIfAbsent(a.value(), t);
                     if (other != null && other != t) {
-                        add("duplicate-appends", "value %s appended to key %s more than once".formatted(a.value(), a.key()),
-                                List.of(other, t), Json.object());
+                        add("duplicate-appends", "value %s appended to key %s more than once".formatted(a.value(),
+                                a.key()), List.of(other, t), Json.object());
                     }
                 }
             }
         }
 
         /** key → value → the transaction that appended it, over transactions {@code which} accepts. */
-        private Map<Object, Map<Object, Txn>> appendIndex(java.util.function.Predicate<Txn> which) {
+        private Map<Object, Map<Object, Txn>> appendIndex(Predicate<Txn> which) {
             var index = new HashMap<Object, Map<Object, Txn>>();
             for (Txn t : txns) {
                 if (!which.test(t)) continue;
@@ -452,7 +453,10 @@ final class ListAppendChecker {
             }
         }
 
-        /** The order edges the models need: realtime when they forbid a realtime cycle (it covers process order), else process when they forbid a process one, else 0. */
+        /**
+         * The order edges the models need: realtime when they forbid a realtime cycle (it
+         * covers process order), else process when they forbid a process one, else 0.
+         */
         private int extraRels() {
             boolean process = false;
             for (CycleSearch.Shape shape : CycleSearch.Shape.values()) {
