@@ -37,12 +37,13 @@ final class CycleSearch {
         /** ww, wr and two or more rw edges, two of them in a row. */
         G2_ITEM("G2-item", TxnGraph.WW | TxnGraph.WR);
 
-        final String name;
+        /** Elle's name for the anomaly. */
+        final String anomaly;
         /** The relations any step may take besides rw, which each shape counts itself. */
         final int free;
 
-        Shape(String name, int free) {
-            this.name = name;
+        Shape(String anomaly, int free) {
+            this.anomaly = anomaly;
             this.free = free;
         }
 
@@ -60,7 +61,7 @@ final class CycleSearch {
     record Kind(Shape shape, int variant) {
         /** Elle's name for it: "G-single-item-realtime". */
         String name() {
-            return shape.name + switch (variant) {
+            return shape.anomaly + switch (variant) {
                 case TxnGraph.PROCESS -> "-process";
                 case TxnGraph.REALTIME -> "-realtime";
                 default -> "";
