@@ -133,6 +133,8 @@ class ListAppendCheckerTest {
         accepted("serializable", h);
         Verdict v = rejected("strict-serializable", h, "G-single-item-realtime", 2);
         assertTrue(v.findings().getFirst().contains("--realtime-->"), v.findings().getFirst());
+        String ruledOut = v.details().path("ruled_out").toString();
+        assertTrue(ruledOut.contains("\"strict-serializable\"") && !ruledOut.contains("\"serializable\""), ruledOut);
         rejected("strong-snapshot-isolation", h, "G-single-item-realtime", 2);
     }
 

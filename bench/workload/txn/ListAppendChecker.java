@@ -669,6 +669,11 @@ final class ListAppendChecker {
             var types = new ArrayList<String>();
             reported.fieldNames().forEachRemaining(types::add);
             details.set("anomaly_types", Json.array().addAll(types.stream().map(TextNode::valueOf).toList()));
+            // As Elle's boundary: every model the anomalies found rule out, checked or not.
+            ArrayNode ruledOut = details.putArray("ruled_out");
+            for (Consistency.Model m : Consistency.Model.values()) {
+                if (anomalies.keySet().stream().anyMatch(a -> Consistency.forbidden(a, EnumSet.of(m)))) ruledOut.add(m.flag);
+            }
             Verdict.Validity validity = invalid ? Verdict.Validity.INVALID
                     : unknown ? Verdict.Validity.UNKNOWN : Verdict.Validity.VALID;
             return new Verdict(validity, details, findings);
