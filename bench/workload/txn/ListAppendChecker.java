@@ -46,7 +46,9 @@ import java.util.function.Predicate;
  * another to the key), internal (a read that disagrees with the transaction's own earlier
  * read or appends), future-read, duplicate-elements, incompatible-order, dirty-update and
  * lost-update. An anomaly counts when one of the models forbids it ({@link Consistency});
- * only those are reported. The report names every transaction of each case.
+ * only those are reported, with those that leave the verdict unknown (no dependency at
+ * all, a search given up, an element appended twice). The report names every transaction
+ * of each case.
  */
 final class ListAppendChecker {
 
@@ -66,6 +68,7 @@ final class ListAppendChecker {
 
     /** A transaction: its position in the history, its operation, its micro-ops as completed (or requested). */
     record Txn(int id, Op op, List<Mop> mops) {
+        /** Whether it may have happened: ok or indefinite. */
         boolean possible() {
             return op.type() != Op.Type.FAIL;
         }
