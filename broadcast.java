@@ -342,7 +342,7 @@ class BroadcastNode implements Runnable {
         role = fanOut == FanOut.DIRECT ? new Direct() : me == 0 ? new Hub() : new Leaf();
         known = new int[ids.size()];
         ids.forEach(id -> log.add(new ArrayList<>()));
-        journal = Disk.open(node.id()).journal("values", Run.class);
+        journal = Disk.open(node).journal("values", Run.class);
         journal.records().forEach(this::store);
         for (String id : node.peers()) links.put(id, new Link(id, role.relays(id)));
         role.schedule();

@@ -267,7 +267,7 @@ class KafkaNode implements Runnable {
     @Override
     public void run() {
         node = new Node();
-        node.onInit(() -> logs.restore(Disk.open(node.id())));
+        node.onInit(() -> logs.restore(Disk.open(node)));
         node.handle(Send.class, request -> {
             String owner = owner(request.body().key());
             if (owner.equals(node.id())) {

@@ -271,7 +271,7 @@ class LinKvNode implements Runnable {
 
         /** At init: takes back what an earlier start of this node in this run left on disk. */
         synchronized void start() {
-            Disk disk = Disk.open(node.id());
+            Disk disk = Disk.open(node);
             termJournal = disk.journal("term", TermAndVote.class);
             logJournal = disk.journal("log", Placed.class);
             List<TermAndVote> terms = termJournal.records();

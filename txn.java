@@ -205,7 +205,7 @@ class TxnNode implements Runnable {
         var node = new Node();
         var replica = new Replica();
         var replication = new OneInFlight();
-        node.onInit(() -> replica.restore(Disk.open(node.id()), node.id(), node.peers()));
+        node.onInit(() -> replica.restore(Disk.open(node), node.id(), node.peers()));
 
         node.handle(Txn.class, request ->
                 request.reply(new TxnOk(replica.execute(request.body().txn(), node.id(), node.peers()))));

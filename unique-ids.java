@@ -40,7 +40,7 @@ class UniqueIdsNode implements Runnable {
         var node = new Node();
         var counter = new AtomicLong();
         node.onInit(() -> {
-            Disk.Journal<Incarnation> starts = Disk.open(node.id()).journal("incarnations", Incarnation.class);
+            Disk.Journal<Incarnation> starts = Disk.open(node).journal("incarnations", Incarnation.class);
             long number = starts.records().stream().mapToLong(Incarnation::number).max().orElse(0) + 1;
             starts.append(new Incarnation(number)); // on disk before init_ok: no later start can take it
             prefix = node.id() + "-" + number + "-";
