@@ -122,10 +122,16 @@ public final class Node {
 
     /** When the clock was last looked at, by the reader or the stall watch. */
     private volatile long lastLook = System.nanoTime();
-    /** When the latest stall began; its number counts the stalls seen. */
-    private volatile Stall stall = new Stall(0, 0);
+    /** The latest stall; its number counts the stalls seen. */
+    private volatile Stall stall = new Stall(0, 0, 0);
+    /**
+     * How soon after a stall a line must be read to count as one that waited through it:
+     * a line that was waiting is read at once, one read later came after.
+     */
+    private static final long BACKLOG_NANOS = STALL_NANOS;
 
-    private record Stall(int number, long from) {
+    /** A stall, from the last look before it to the look that saw it. */
+    private record Stall(int number, long from, long to) {
     }
 
     /** A line read, with the earliest time it may have been sent. */
@@ -324,9 +330,9 @@ public final class Node {
     }
 
     /**
-     * Reads stdin to its end. Each line counts as read when it was read, unless a stall
-     * was seen since the line before: then it, and every line after it that was waiting
-     * already (until stdin is found empty), counts as read when the stall began.
+     * Reads stdin to its end. Each line counts as read when it was read, unless it came
+     * right after a stall: then it, and every line after it that was waiting already
+     * (until stdin is found empty), counts as read when the stall began.
      */
     private void readAll() throws IOException {
         int stallsSeen = 0;
@@ -337,8 +343,10 @@ public final class Node {
             Stall latest = stall;
             if (latest.number() != stallsSeen) {
                 stallsSeen = latest.number();
-                backlog = true;
-                backlogFrom = latest.from();
+                if (now - latest.to() <= BACKLOG_NANOS) {
+                    backlog = true;
+                    backlogFrom = latest.from();
+                }
             }
             if (!line.isBlank()) receive(line, backlog ? backlogFrom : now);
             if (backlog && !input.ready()) backlog = false;
@@ -351,7 +359,7 @@ public final class Node {
         synchronized (inbox) { // the reader and the watch look: one stall is counted once
             long last = lastLook;
             if (now - last > STALL_NANOS) {
-                stall = new Stall(stall.number() + 1, last);
+                stall = new Stall(stall.number() + 1, last, now);
                 if (now - last > CLIENT_BUDGET_NANOS / 2) {
                     log("this process was stopped or starved for %.1f s: the requests it held meanwhile count as"
                             + " read before it", (now - last) / 1e9);

@@ -136,7 +136,7 @@ class ScriptsTest {
                         outcomes.put(pause, answer == null ? -1 : (System.nanoTime() - sent) / 1_000_000);
                         node.send("{\"src\":\"c1\",\"dest\":\"n0\",\"body\":{\"type\":\"echo\",\"echo\":2,\"msg_id\":3}}");
                         JsonNode after = node.next(Duration.ofSeconds(10));
-                        assertNotNull(after, "a request after the stop is answered");
+                        assertNotNull(after, "after a stop of " + pause + " ms, a request after the stop is answered");
                         assertEquals(3, after.get("body").get("in_reply_to").asInt());
                     }
                     return null;
