@@ -79,7 +79,7 @@ import picocli.CommandLine.Option;
  * check for the hub, so these links stay silent.
  *
  * <p>Restarts. Every value a node takes, a client's or a peer's, is appended to its
- * journal in its {@link Disk} folder (removed with the run) in the same step that
+ * journal in its {@link Disk} folder for this test in the same step that
  * stores it, one write per message, before the node answers broadcast_ok or tells any
  * peer its prefix covers it. So whatever a peer saw confirmed survives a kill: a
  * restarted node reloads its values, numbers its clients' next values after its own

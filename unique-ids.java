@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  * equal, and no node ever asks another, which keeps every request answered through any
  * partition. On a restart (after a kill) the node starts a new incarnation: at init,
  * before init_ok, it appends the next number to its journal in its {@link Disk} folder
- * (one short line a start, removed with the run), and counts from 1 again within it.
+ * (one short line a start), and counts from 1 again within it.
  */
 @Command(name = "unique-ids", mixinStandardHelpOptions = true,
         description = "Gossip Glomers 2, unique ids: totally available, no coordination.")
