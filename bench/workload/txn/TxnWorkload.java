@@ -39,6 +39,12 @@ public final class TxnWorkload implements Workload {
         return requests.next(random);
     }
 
+    /** Maelstrom's txn-rw-register client is reusable ({@code txn_rw_register.clj}, {@code reusable?}). */
+    @Override
+    public boolean reusableClient() {
+        return true;
+    }
+
     @Override
     public Verdict check(List<Op> history) {
         return checker.check(history);
