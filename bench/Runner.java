@@ -53,8 +53,6 @@ public final class Runner {
 
     /** Maelstrom's deadline for init_ok. */
     static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
-    /** Maelstrom's client request timeout, unless a workload's client passes its own. */
-    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final Options options;
     private final Options.Program program;
@@ -426,7 +424,7 @@ public final class Runner {
             Client client = newClient();
             threads.add(Thread.ofVirtual().start(() -> {
                 String type = Json.type(body);
-                ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);
+                ObjectNode reply = call(client, node, body, Workload.REQUEST_TIMEOUT);
                 if (reply == null || !(type + "_ok").equals(Json.type(reply))) {
                     runProblems.add("node " + node + " answered the setup request " + type + " with "
                             + (reply == null ? "nothing within 5 s" : reply.toString()));
