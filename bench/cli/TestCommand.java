@@ -292,6 +292,11 @@ public final class TestCommand implements Callable<Integer> {
                 System.err.printf("[bench] ignoring %s: %s%n", option.name(), option.why());
             }
         }
+        List<String> clientLike = options.nodes().stream().filter(Network::isClient).toList();
+        if (!clientLike.isEmpty()) {
+            System.err.printf("[bench] nodes %s start with c: as Maelstrom, the bench takes their messages for a "
+                    + "client's (no latency, not counted as servers')%n", clientLike);
+        }
         return options;
     }
 
@@ -410,8 +415,8 @@ public final class TestCommand implements Callable<Integer> {
      * The node ids as Jepsen's test-opt-fn merges them, after Maelstrom's --node-count
      * has replaced --nodes: the --nodes-file lines, then n0 ... n(N-1) or the --nodes
      * list, then the --node ids; Jepsen's n1 ... n5 when no option names any. An id that
-     * could not work is refused: an empty one, one twice, a service's name, one starting
-     * with c (Maelstrom counts its messages as a client's), or one that is no file name.
+     * could not work is refused: an empty one, one twice, a service's or a client's name
+     * (c and a number), or one that is no file name.
      */
     private List<String> nodeIds() {
         List<String> ids = new ArrayList<>();
@@ -433,7 +438,7 @@ public final class TestCommand implements Callable<Integer> {
         for (String id : ids) {
             String wrong = id.isEmpty() ? "is empty" : !seen.add(id) ? "is named twice"
                     : Services.NAMES.contains(id) ? "is a service's name"
-                    : Network.isClient(id) ? "starts with c, which Maelstrom takes for a client"
+                    : id.matches("c\\d+") ? "is a client's name"
                     : !id.matches("[\\w.-]+") || id.startsWith(".") ? "is not a plain file name (its log is ID.log)" : null;
             if (wrong != null) {
                 throw new IllegalArgumentException("node id '" + id + "' " + wrong + "; nodes: " + ids);

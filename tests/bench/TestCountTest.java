@@ -112,6 +112,18 @@ class TestCountTest {
         }
     }
 
+    @Test
+    void aTestOfUnknownValidityEndsTheCommandWithTwo() throws Exception {
+        Path store = Files.createTempDirectory("bench-test");
+        // Without requests nothing is broadcast, so set-full has no stable value: unknown.
+        int exit = ShortRuns.exitCode(store, "broadcast", "tests/broken/broadcast-no-gossip.java", "--node-count", "1",
+                "--rate", "0", "--time-limit", "0", "--quiet-period", "0", "--test-count", "2");
+        assertEquals(2, exit, "Maelstrom's exit code for an unknown test");
+        List<Path> folders = testFolders(store, "broadcast");
+        assertEquals(1, folders.size(), "no second test: " + folders);
+        assertEquals("unknown", results(folders.getFirst()).get("valid").asText());
+    }
+
     /** Removes the journals the broken counter names in its first log line. */
     static void deleteJournals(Path store) throws IOException {
         if (!Files.isDirectory(store.resolve("g-counter"))) {
