@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Json;
+import bench.cli.TestCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import tests.support.Nodes;
 import tests.support.ShortRuns;
 
 /**
@@ -110,6 +113,16 @@ class TestCountTest {
         } finally {
             deleteJournals(own);
         }
+    }
+
+    @Test
+    void aPresetRunsItsTestsJudgedOnItsCriteria() throws Exception {
+        Nodes.prepare("echo");
+        Path store = Files.createTempDirectory("bench-test");
+        int exit = new CommandLine(new TestCommand()).setOverwrittenOptionsAllowed(true).execute("--challenge", "1",
+                "--time-limit", "1", "--test-count", "2", "--store", store.toString());
+        assertEquals(0, exit, "part 1 passed twice");
+        assertEquals(2, testFolders(store, "echo").size());
     }
 
     @Test
