@@ -56,7 +56,8 @@ cd -- "$here"
 self=$root/${self##*/}
 # Each Maelstrom workload and the script that serves it.
 workloads="echo:echo.java unique-ids:unique-ids.java broadcast:broadcast.java g-counter:g-counter.java
-  kafka:kafka.java txn-rw-register:txn.java lin-kv:lin-kv.java txn-list-append:txn-list-append.java"
+  kafka:kafka.java txn-rw-register:txn.java lin-kv:lin-kv.java
+  txn-list-append:txn-list-append.java"
 # The training run's requests, made by the bench's workloads (`./jbang bench.java training`
 # writes them; the bench need not be built for a node to be).
 training=$root/lib/training.jsonl
