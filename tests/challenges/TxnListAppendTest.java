@@ -3,6 +3,10 @@ package tests.challenges;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.cli.TestCommand;
+import bench.report.Downtime;
+import bench.report.Results;
+import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,18 +17,68 @@ import tests.support.Nodes;
 import tests.support.Restartable;
 
 /**
- * txn-list-append.java spoken to by hand, through maelstrom.sh as Maelstrom starts it: the
- * transactor runs transactions whole and keeps every append across kills; another node
- * forwards to it, passes its answer through, and answers a forward that got none with an
- * indefinite error, never a definite one.
+ * txn-list-append.java on the bench, at the issue's flags but shorter: strict serializable
+ * (Elle's list-append checker, as the bench has it), cheap and fast, and through kills,
+ * pauses and partitions. And spoken to by hand, through maelstrom.sh as Maelstrom starts
+ * it: the transactor runs transactions whole and keeps every append across kills; another
+ * node forwards to it, passes its answer through, and answers a forward that got none
+ * with an indefinite error, never a definite one.
  */
 class TxnListAppendTest {
 
     static final String SCRIPT = "txn-list-append";
+    /**
+     * Two messages per forwarded transaction, and about half are forwarded at two nodes:
+     * about 1.0 whatever the load, far below the issue's 4; a node that sent anything
+     * more per transaction (a replica, a second round) would pass it.
+     */
+    static final double MAX_SERVERS_MSGS_PER_OP = 1.5;
+    /** The issue's target is 20 ms; a loaded CI box gets a wide margin over the 1-2 ms measured. */
+    static final double MAX_MEDIAN_MILLIS = 60;
+
+    static final List<String> ISSUE_FLAGS = List.of("-w", "txn-list-append", "--bin", "maelstrom.sh", "--node-count", "2",
+            "--concurrency", "10n", "--rate", "100", "--time-limit", "10", "--seed", "1", "--store", "store/tests");
 
     @BeforeAll
     static void prepare() throws Exception {
         Nodes.prepare(SCRIPT);
+    }
+
+    static Results runOnTheBench(String... flags) throws Exception {
+        var words = new ArrayList<>(ISSUE_FLAGS);
+        words.addAll(List.of(flags));
+        words.addAll(List.of("--", SCRIPT));
+        Results results = TestCommand.run(words.toArray(String[]::new));
+        Verdict verdict = results.verdict();
+        assertEquals(Verdict.Validity.VALID, results.validity(), () -> "findings " + (verdict == null ? "none"
+                : verdict.findings()) + ", problems " + results.problems() + ", see " + results.options().runDir());
+        return results;
+    }
+
+    @Test
+    void strictSerializableCheapAndFastAtTheIssuesFlags() throws Exception {
+        Results results = runOnTheBench();
+        double median = results.latencies().get("txn").p50();
+        System.out.printf("txn-list-append: %d ok of %d, servers msgs-per-op %.3f, median %.1f ms%n", results.ops().ok(),
+                results.ops().invoked(), results.serversMsgsPerOp(), median);
+        assertEquals(results.ops().invoked(), results.ops().ok(), "every transaction ok without faults");
+        assertTrue(results.serversMsgsPerOp() <= MAX_SERVERS_MSGS_PER_OP, "servers msgs-per-op " + results.serversMsgsPerOp());
+        assertTrue(results.serversMsgsPerOp() > 0, "the second node forwards: " + results.serversMsgsPerOp());
+        assertTrue(median <= MAX_MEDIAN_MILLIS, "median " + median + " ms");
+    }
+
+    /**
+     * Every fault at once, a nemesis operation about every second: strict serializable
+     * still, as each append is journaled before anyone sees it, and some transactions ok
+     * (availability is not judged under kills).
+     */
+    @Test
+    void strictSerializableThroughKillsPausesAndPartitions() throws Exception {
+        Results results = runOnTheBench("--time-limit", "15", "--nemesis", "partition,kill,pause", "--nemesis-interval", "1");
+        System.out.printf("txn-list-append under faults: %d ok of %d%n", results.ops().ok(), results.ops().invoked());
+        assertTrue(results.ops().ok() > 0, "no transaction answered ok");
+        assertTrue(Downtime.of(results.nemesis()).values().stream().flatMap(List::stream).anyMatch(span -> span.fault().equals("kill")),
+                "no node was killed: " + results.nemesis());
     }
 
     static String txn(long msgId, String mops) {
