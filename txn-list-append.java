@@ -27,10 +27,11 @@ import picocli.CommandLine.Option;
  * lock, one after another. Every other node forwards each transaction its clients send it
  * to the transactor, unchanged, and answers with what comes back. A transaction costs no
  * message between nodes when its client talks to the transactor, and two (the forward and
- * its answer) otherwise: 0, 1, 4/3 and 8/5 on average at 1, 2, 3 and 5 nodes, whatever the
- * load. The chapter's transactor keeps its state in Maelstrom's lin-kv and lww-kv services,
- * several messages per transaction; here the state is the transactor's own, in memory and
- * in a journal on local disk.
+ * its answer) otherwise: with clients spread evenly over the nodes, as Maelstrom spreads
+ * them, 0, 1, 4/3 and 8/5 on average at 1, 2, 3 and 5 nodes, whatever the load. The
+ * chapter's transactor keeps its state in Maelstrom's lin-kv and lww-kv services, several
+ * messages per transaction; here the state is the transactor's own, in memory and in a
+ * journal on local disk.
  *
  * <p>Why it is strict serializable. The transactor runs transactions one at a time under
  * its lock: that is one total order, in which each transaction's reads see exactly the
@@ -55,9 +56,10 @@ import picocli.CommandLine.Option;
  * <p>Faults. A partition between a node and the transactor leaves that node's clients
  * with timeouts; the transactor's own clients go on. A paused transactor stops every
  * client, and when it goes on it runs the forwards that waited in its input, whose
- * answers are too late for anyone. A client is never answered after it gave up: the
- * node library holds back answers later than the client's 5 s, and those to requests
- * that waited out a stop of the process. A killed forwarder loses nothing, as it keeps
+ * answers find their forwarders gone on if they waited longer than the forward timeout.
+ * A client is never answered after it gave up: the node library holds back answers
+ * later than the client's 5 s, and those to requests that waited out a stop of the
+ * process. A killed forwarder loses nothing, as it keeps
  * nothing. A killed transactor loses nothing that anyone saw: each transaction's appends
  * go to its journal (a {@link Disk} folder of the run, removed with it) in one write,
  * under the lock, before the lists change, so before any other transaction can read them
