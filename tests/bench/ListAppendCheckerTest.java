@@ -9,7 +9,7 @@ import bench.report.Verdict;
 import bench.workload.txn.ListAppendWorkload;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tests.support.TxnHistory;
+import tests.support.HandMadeHistory;
 
 /**
  * The txn-list-append checker on hand-made histories: each anomaly class rejected under the
@@ -22,12 +22,12 @@ class ListAppendCheckerTest {
             "snapshot-isolation", "serializable", "strong-session-serializable", "strong-snapshot-isolation",
             "strict-serializable");
 
-    private static Verdict check(String model, TxnHistory h) {
+    private static Verdict check(String model, HandMadeHistory h) {
         return new ListAppendWorkload(4, null, 16, List.of(model)).check(h.ops);
     }
 
-    /** Asserts the history is rejected under {@code model} with a finding of {@code type} that names {@code txns} transactions. */
-    private static Verdict rejected(String model, TxnHistory h, String type, int txns) {
+    /** Asserts a rejection under {@code model} with a finding of {@code type} naming {@code txns} transactions. */
+    private static Verdict rejected(String model, HandMadeHistory h, String type, int txns) {
         Verdict v = check(model, h);
         assertEquals(Verdict.Validity.INVALID, v.validity(), () -> model + ": " + v.findings());
         List<String> found = v.findings().stream().filter(f -> f.startsWith(type + ":")).toList();
@@ -37,7 +37,7 @@ class ListAppendCheckerTest {
         return v;
     }
 
-    private static void accepted(String model, TxnHistory h) {
+    private static void accepted(String model, HandMadeHistory h) {
         Verdict v = check(model, h);
         assertEquals(Verdict.Validity.VALID, v.validity(), () -> model + ": " + v.findings());
         assertEquals(List.of(), v.findings());
@@ -45,7 +45,7 @@ class ListAppendCheckerTest {
 
     @Test
     void aSerialHistoryPassesEveryModel() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"append\",1,1],[\"r\",2,null]]")
                 .ok(1, "[[\"r\",1,[1]],[\"append\",1,2],[\"r\",1,[1,2]]]")
                 .ok(0, "[[\"append\",2,1],[\"r\",1,[1,2]]]")
@@ -57,7 +57,7 @@ class ListAppendCheckerTest {
 
     @Test
     void appendsOrderedOppositelyOnTwoKeysAreG0() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"append\",1,1],[\"append\",2,2]]")
                 .ok(1, "[[\"append\",1,2],[\"append\",2,1]]")
                 .ok(0, "[[\"r\",1,[1,2]],[\"r\",2,[1,2]]]");
@@ -68,7 +68,7 @@ class ListAppendCheckerTest {
 
     @Test
     void eachSeeingTheOthersAppendIsG1c() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"append\",1,1],[\"r\",2,[1]]]")
                 .ok(1, "[[\"append\",2,1],[\"r\",1,[1]]]");
         rejected("read-committed", h, "G1c", 2);
@@ -77,7 +77,7 @@ class ListAppendCheckerTest {
 
     @Test
     void seeingHalfATransactionIsGSingle() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"append\",1,1],[\"append\",2,1]]")
                 .ok(1, "[[\"r\",1,[1]],[\"r\",2,[]]]")
                 .ok(0, "[[\"r\",2,[1]]]");
@@ -88,7 +88,7 @@ class ListAppendCheckerTest {
 
     @Test
     void writeSkewIsG2ItemWhichSnapshotIsolationAllows() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"r\",1,[]],[\"append\",2,1]]")
                 .ok(1, "[[\"r\",2,[]],[\"append\",1,1]]")
                 .ok(0, "[[\"r\",1,[1]],[\"r\",2,[1]]]");
@@ -98,8 +98,23 @@ class ListAppendCheckerTest {
     }
 
     @Test
+    void twoAntiDependenciesApartAreGNonadjacentWhichSnapshotIsolationForbids() {
+        // T0 -rw-> T1 -wr-> T2 -rw-> T3 -wr-> T0: each rw edge follows a wr edge.
+        var h = new HandMadeHistory()
+                .ok(0, "[[\"r\",1,[]],[\"r\",3,[1]]]")
+                .ok(1, "[[\"append\",1,1]]")
+                .ok(2, "[[\"r\",1,[1]],[\"r\",2,[]]]")
+                .ok(3, "[[\"append\",2,1],[\"append\",3,1]]")
+                .ok(4, "[[\"r\",2,[1]]]");
+        Verdict v = rejected("snapshot-isolation", h, "G-nonadjacent-item", 4);
+        assertEquals(2, v.findings().getFirst().split("--rw-->").length - 1, v.findings().getFirst());
+        rejected("serializable", h, "G-nonadjacent-item", 4);
+        accepted("read-committed", h);
+    }
+
+    @Test
     void twoReadsOfTheSameStateThatBothAppendAreALostUpdate() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"r\",1,[]],[\"append\",1,1]]")
                 .ok(1, "[[\"r\",1,[]],[\"append\",1,2]]")
                 .ok(0, "[[\"r\",1,[1,2]]]");
@@ -111,20 +126,22 @@ class ListAppendCheckerTest {
     @Test
     void aStaleReadIsSerializableButNotStrictlySo() {
         // T1 ends before T2 begins, yet T2 misses T1's append: fine in some serial order, not in realtime order.
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .at(0, 1).ok(0, "[[\"append\",1,1]]")
                 .at(2, 3).ok(1, "[[\"r\",1,[]]]")
                 .at(4, 5).ok(2, "[[\"r\",1,[1]]]");
         accepted("serializable", h);
         Verdict v = rejected("strict-serializable", h, "G-single-item-realtime", 2);
         assertTrue(v.findings().getFirst().contains("--realtime-->"), v.findings().getFirst());
+        String ruledOut = v.details().path("ruled_out").toString();
+        assertTrue(ruledOut.contains("\"strict-serializable\"") && !ruledOut.contains("\"serializable\""), ruledOut);
         rejected("strong-snapshot-isolation", h, "G-single-item-realtime", 2);
     }
 
     @Test
     void aProcessMissingItsOwnAppendBreaksStrongSessionModels() {
         // Overlapping in time, so only the process order relates them.
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .at(0, 10).ok(0, "[[\"append\",1,1]]")
                 .at(5, 6).ok(1, "[[\"r\",1,[1]]]")
                 .at(11, 12).ok(0, "[[\"r\",1,[]]]");
@@ -134,7 +151,7 @@ class ListAppendCheckerTest {
 
     @Test
     void concurrentTransactionsMayBeOrderedEitherWay() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .at(0, 10).ok(0, "[[\"append\",1,1]]")
                 .at(1, 2).ok(1, "[[\"r\",1,[]]]")
                 .at(11, 12).ok(0, "[[\"r\",1,[1]]]");
@@ -143,7 +160,7 @@ class ListAppendCheckerTest {
 
     @Test
     void readingAFailedAppendIsG1a() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .txn(0, Op.Type.FAIL, "[[\"append\",1,1]]", null)
                 .ok(1, "[[\"r\",1,[1]],[\"append\",2,1]]")
                 .ok(0, "[[\"r\",2,[1]]]");
@@ -153,7 +170,7 @@ class ListAppendCheckerTest {
 
     @Test
     void readingAnAppendItsTransactionFollowedIsG1b() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"append\",1,1],[\"append\",1,2]]")
                 .ok(1, "[[\"r\",1,[1]]]");
         rejected("read-committed", h, "G1b", 2);
@@ -161,20 +178,20 @@ class ListAppendCheckerTest {
 
     @Test
     void aReadMissingTheTransactionsOwnAppendIsInternal() {
-        var h = new TxnHistory().ok(0, "[[\"append\",1,1],[\"r\",1,[]]]").ok(1, "[[\"r\",1,[1]]]");
+        var h = new HandMadeHistory().ok(0, "[[\"append\",1,1],[\"r\",1,[]]]").ok(1, "[[\"r\",1,[1]]]");
         rejected("serializable", h, "internal", 1);
         rejected("snapshot-isolation", h, "internal", 1);
     }
 
     @Test
     void anElementReadTwiceIsADuplicate() {
-        var h = new TxnHistory().ok(0, "[[\"append\",1,1]]").ok(1, "[[\"r\",1,[1,1]]]");
+        var h = new HandMadeHistory().ok(0, "[[\"append\",1,1]]").ok(1, "[[\"r\",1,[1,1]]]");
         rejected("read-uncommitted", h, "duplicate-elements", 1);
     }
 
     @Test
     void readsThatNoOrderOfAppendsExplainsAreIncompatible() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"append\",1,1]]")
                 .ok(1, "[[\"append\",1,2]]")
                 .ok(2, "[[\"append\",1,3]]")

@@ -9,12 +9,12 @@ import bench.report.Verdict;
 import bench.workload.txn.TxnWorkload;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tests.support.TxnHistory;
+import tests.support.HandMadeHistory;
 
 /** The txn-rw-register checker on hand-made histories: each anomaly flagged with its transactions, a clean one passing. */
 class TxnCheckerTest {
 
-    private static Verdict check(String model, TxnHistory h) {
+    private static Verdict check(String model, HandMadeHistory h) {
         return new TxnWorkload(4, null, 16, List.of(model)).check(h.ops);
     }
 
@@ -24,7 +24,7 @@ class TxnCheckerTest {
 
     @Test
     void cleanHistoryPassesReadCommitted() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"w\",1,1],[\"r\",2,null]]")
                 .ok(1, "[[\"r\",1,1],[\"w\",1,2]]")
                 .ok(0, "[[\"r\",1,2],[\"w\",2,1]]")
@@ -36,7 +36,7 @@ class TxnCheckerTest {
 
     @Test
     void abortedReadIsG1aNamingReaderAndFailedWriter() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .txn(0, Op.Type.FAIL, "[[\"w\",1,1]]", null)
                 .ok(1, "[[\"r\",1,1],[\"w\",2,1]]")
                 .ok(0, "[[\"r\",2,1]]");
@@ -53,7 +53,7 @@ class TxnCheckerTest {
 
     @Test
     void intermediateReadIsG1b() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"w\",1,1],[\"w\",1,2]]")
                 .ok(1, "[[\"r\",1,1]]");
         Verdict v = check("read-committed", h);
@@ -65,14 +65,14 @@ class TxnCheckerTest {
 
     @Test
     void readingOwnIntermediateWriteIsNotG1b() {
-        var h = new TxnHistory().ok(0, "[[\"w\",1,1],[\"r\",1,1],[\"w\",1,2]]").ok(1, "[[\"r\",1,2]]");
+        var h = new HandMadeHistory().ok(0, "[[\"w\",1,1],[\"r\",1,1],[\"w\",1,2]]").ok(1, "[[\"r\",1,2]]");
         assertTrue(check("read-committed", h).valid());
     }
 
     @Test
     void circularInformationFlowIsG1c() {
         // T0 reads T1's write of key 2 and T1 reads T0's write of key 1.
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"w\",1,1],[\"r\",2,1]]")
                 .ok(1, "[[\"w\",2,1],[\"r\",1,1]]");
         Verdict v = check("read-committed", h);
@@ -88,7 +88,7 @@ class TxnCheckerTest {
     void writeCycleIsG0UnderBothModels() {
         // Each txn read the other's write of one key and then overwrote it: x: 1 (T0) → 2 (T1),
         // y: 1 (T1) → 2 (T0), so T0 ww→ T1 ww→ T0.
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"r\",2,1],[\"w\",2,2],[\"w\",1,1]]")
                 .ok(1, "[[\"r\",1,1],[\"w\",1,2],[\"w\",2,1]]");
         for (String model : List.of("read-uncommitted", "read-committed")) {
@@ -103,7 +103,7 @@ class TxnCheckerTest {
 
     @Test
     void versionCycleIsCyclicVersions() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"w\",1,1]]")
                 .ok(1, "[[\"r\",1,1],[\"w\",1,2]]")
                 .ok(2, "[[\"r\",1,2],[\"w\",1,1]]");
@@ -114,7 +114,7 @@ class TxnCheckerTest {
 
     @Test
     void historyWithoutDependenciesIsInvalidAsInMaelstrom() {
-        var h = new TxnHistory()
+        var h = new HandMadeHistory()
                 .txn(0, Op.Type.FAIL, "[[\"w\",1,1]]", null)
                 .txn(1, Op.Type.INFO, "[[\"r\",1,null]]", null);
         Verdict v = check("read-committed", h);

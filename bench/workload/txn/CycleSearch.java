@@ -15,9 +15,12 @@ import java.util.Set;
  * at least one process or realtime edge (the {@code -process} and {@code -realtime} forms).
  *
  * <p>The search is a breadth-first search over pairs of (transaction, progress through the
- * shape), from the tail of each edge the kind needs, back to that tail: the first closed
- * walk found that visits no transaction twice is the shortest such cycle through it.
- * A budget of steps bounds the work on large components (Elle bounds it by time).
+ * shape), from a transaction back to it: the first closed walk found that visits no
+ * transaction twice is the shortest such cycle through it. Every cycle has an edge to a
+ * transaction invoked earlier than its source, so the searches start from the sources of
+ * such edges, the edges that go furthest back in time first: in a history that is mostly
+ * in order those are few, and the anomalies are around them. A budget of steps per kind
+ * bounds the work on large components (Elle bounds it by time).
  */
 final class CycleSearch {
 
@@ -34,12 +37,13 @@ final class CycleSearch {
         /** ww, wr and two or more rw edges, two of them in a row. */
         G2_ITEM("G2-item", TxnGraph.WW | TxnGraph.WR);
 
-        final String name;
+        /** Elle's name for the anomaly. */
+        final String anomaly;
         /** The relations any step may take besides rw, which each shape counts itself. */
         final int free;
 
-        Shape(String name, int free) {
-            this.name = name;
+        Shape(String anomaly, int free) {
+            this.anomaly = anomaly;
             this.free = free;
         }
 
@@ -57,7 +61,7 @@ final class CycleSearch {
     record Kind(Shape shape, int variant) {
         /** Elle's name for it: "G-single-item-realtime". */
         String name() {
-            return shape.name + switch (variant) {
+            return shape.anomaly + switch (variant) {
                 case TxnGraph.PROCESS -> "-process";
                 case TxnGraph.REALTIME -> "-realtime";
                 default -> "";
@@ -67,13 +71,6 @@ final class CycleSearch {
         /** Every relation a step of this kind may take. */
         int rels() {
             return shape.free | variant | (shape.takesRw() ? TxnGraph.RW : 0);
-        }
-
-        /** The relation every cycle of this kind has, whose edges' tails the search starts from. */
-        int needed() {
-            if (variant != 0) return variant;
-            if (shape.takesRw()) return TxnGraph.RW;
-            return shape == Shape.G1C ? TxnGraph.WR : TxnGraph.WW;
         }
     }
 
@@ -99,17 +96,26 @@ final class CycleSearch {
     private static final int STATE_BITS = 8;
 
     private final TxnGraph graph;
+    private final long[] invoked;
+    private final long[] completed;
+    private final long budgetPerKind;
     private long budget;
+    private boolean exhausted;
 
-    /** A search in {@code graph} that gives up after {@code budget} steps in all. */
-    CycleSearch(TxnGraph graph, long budget) {
+    /**
+     * A search in {@code graph}, whose vertex i was invoked at {@code invoked[i]} and
+     * completed at {@code completed[i]}, that gives up a kind after {@code budgetPerKind} steps.
+     */
+    CycleSearch(TxnGraph graph, long[] invoked, long[] completed, long budgetPerKind) {
         this.graph = graph;
-        this.budget = budget;
+        this.invoked = invoked;
+        this.completed = completed;
+        this.budgetPerKind = budgetPerKind;
     }
 
-    /** Whether an earlier search ran out of budget. */
+    /** Whether a search gave up before it was done. */
     boolean exhausted() {
-        return budget <= 0;
+        return exhausted;
     }
 
     /**
@@ -117,18 +123,38 @@ final class CycleSearch {
      * transaction back to it, or null when there is none (or the budget ran out).
      */
     List<Step> find(Kind kind, Set<Integer> component) {
+        budget = budgetPerKind;
         for (Set<Integer> part : graph.components(kind.rels(), component)) {
-            for (int start : part) {
-                if (graph.successors(start, kind.needed(), part).isEmpty()) continue;
+            for (int start : starts(kind, part)) {
                 List<Step> cycle = from(start, kind, part);
                 if (cycle != null) return cycle;
-                if (exhausted()) return null;
+                if (budget <= 0) {
+                    exhausted = true;
+                    return null;
+                }
             }
         }
         return null;
     }
 
-    /** The shortest simple cycle of {@code kind} through {@code start}, its first step taking the needed relation. */
+    /**
+     * The sources of the edges in {@code part} to a transaction invoked earlier, the
+     * furthest back first (by how long before the source's invocation the target completed).
+     */
+    private List<Integer> starts(Kind kind, Set<Integer> part) {
+        var back = new HashMap<Integer, Long>();
+        for (int v : part) {
+            for (int w : graph.successors(v, kind.rels(), part)) {
+                if (invoked[w] < invoked[v]) back.merge(v, invoked[v] - completed[w], Math::max);
+            }
+        }
+        var starts = new ArrayList<>(back.keySet());
+        starts.sort((a, b) -> Long.compare(back.get(b), back.get(a)));
+        if (starts.isEmpty()) starts.addAll(part); // invocations at the same instant: any transaction may start a cycle
+        return starts;
+    }
+
+    /** The shortest simple cycle of {@code kind} through {@code start}. */
     private List<Step> from(int start, Kind kind, Set<Integer> part) {
         // state key: vertex << STATE_BITS | progress; parent: the previous key << 8 | the relation taken
         var parent = new HashMap<Long, Long>();
@@ -140,7 +166,6 @@ final class CycleSearch {
             int progress = (int) (key & ((1 << STATE_BITS) - 1));
             for (int w : graph.successors(v, kind.rels(), part)) {
                 int rels = graph.rels(v, w) & kind.rels();
-                if (progress == 0) rels &= kind.needed();
                 for (int rel = 1; rel <= rels; rel <<= 1) {
                     if ((rels & rel) == 0) continue;
                     int next = step(kind, progress, rel);

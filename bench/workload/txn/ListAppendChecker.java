@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The txn-list-append checker, after Elle's list-append analysis ({@code elle.list-append}
@@ -83,8 +84,8 @@ final class ListAppendChecker {
     };
     /** Most cases kept per anomaly type; the count says how many there were. */
     private static final int CASES_KEPT = 20;
-    /** Steps of cycle search per check, after which it gives up (as Elle's search times out). */
-    private static final long SEARCH_BUDGET = 20_000_000;
+    /** Steps of cycle search per kind of cycle and component, after which it gives up (as Elle's search times out). */
+    private static final long SEARCH_BUDGET = 2_000_000;
     /** Anomalies that make the verdict unknown rather than invalid. */
     private static final Set<String> UNKNOWN = Set.of("empty-transaction-graph", "cycle-search-timeout",
             "duplicate-appends");
@@ -201,15 +202,15 @@ final class ListAppendChecker {
                     if (!(m instanceof Append a)) continue;
                     Txn other = seen.computeIfAbsent(a.key(), k -> new HashMap<>()).putIfAbsent(a.value(), t);
                     if (other != null && other != t) {
-                        add("duplicate-appends", "value %s appended to key %s more than once".formatted(a.value(), a.key()),
-                                List.of(other, t), Json.object());
+                        add("duplicate-appends", "value %s appended to key %s more than once".formatted(a.value(),
+                                a.key()), List.of(other, t), Json.object());
                     }
                 }
             }
         }
 
         /** key → value → the transaction that appended it, over transactions {@code which} accepts. */
-        private Map<Object, Map<Object, Txn>> appendIndex(java.util.function.Predicate<Txn> which) {
+        private Map<Object, Map<Object, Txn>> appendIndex(Predicate<Txn> which) {
             var index = new HashMap<Object, Map<Object, Txn>>();
             for (Txn t : txns) {
                 if (!which.test(t)) continue;
@@ -452,7 +453,10 @@ final class ListAppendChecker {
             }
         }
 
-        /** The order edges the models need: realtime when they forbid a realtime cycle (it covers process order), else process when they forbid a process one, else 0. */
+        /**
+         * The order edges the models need: realtime when they forbid a realtime cycle (it
+         * covers process order), else process when they forbid a process one, else 0.
+         */
         private int extraRels() {
             boolean process = false;
             for (CycleSearch.Shape shape : CycleSearch.Shape.values()) {
@@ -509,7 +513,9 @@ final class ListAppendChecker {
          * that no named anomaly explains.
          */
         private void cycles() {
-            var search = new CycleSearch(graph, SEARCH_BUDGET);
+            long[] invoked = txns.stream().mapToLong(t -> t.op().invokedAt()).toArray();
+            long[] completed = txns.stream().mapToLong(t -> t.op().completedAt()).toArray();
+            var search = new CycleSearch(graph, invoked, completed, SEARCH_BUDGET);
             var kinds = new ArrayList<CycleSearch.Kind>();
             for (int variant : new int[] {0, TxnGraph.PROCESS, TxnGraph.REALTIME}) {
                 for (CycleSearch.Shape shape : CycleSearch.Shape.values()) {
@@ -530,7 +536,8 @@ final class ListAppendChecker {
                 }
             }
             if (search.exhausted()) {
-                add("cycle-search-timeout", Json.object(), "gave up searching cycles after %d steps".formatted(SEARCH_BUDGET));
+                add("cycle-search-timeout", Json.object(), "gave up searching a kind of cycle after %d steps"
+                        .formatted(SEARCH_BUDGET));
             }
             var cyclic = new HashSet<Integer>();
             components.forEach(cyclic::addAll);
@@ -662,6 +669,11 @@ final class ListAppendChecker {
             var types = new ArrayList<String>();
             reported.fieldNames().forEachRemaining(types::add);
             details.set("anomaly_types", Json.array().addAll(types.stream().map(TextNode::valueOf).toList()));
+            // As Elle's boundary: every model the anomalies found rule out, checked or not.
+            ArrayNode ruledOut = details.putArray("ruled_out");
+            for (Consistency.Model m : Consistency.Model.values()) {
+                if (anomalies.keySet().stream().anyMatch(a -> Consistency.forbidden(a, EnumSet.of(m)))) ruledOut.add(m.flag);
+            }
             Verdict.Validity validity = invalid ? Verdict.Validity.INVALID
                     : unknown ? Verdict.Validity.UNKNOWN : Verdict.Validity.VALID;
             return new Verdict(validity, details, findings);

@@ -154,7 +154,9 @@ final class TxnChecker {
     /** The txn operations as transactions: an ok one as the node completed it, others as requested. */
     static List<Txn> parse(List<Op> history) {
         var txns = new ArrayList<Txn>();
-        for (var parsed : TxnHistory.parse(history, TxnChecker::mops)) txns.add(new Txn(txns.size(), parsed.op(), parsed.mops()));
+        for (var parsed : TxnHistory.parse(history, TxnChecker::mops)) {
+            txns.add(new Txn(txns.size(), parsed.op(), parsed.mops()));
+        }
         return txns;
     }
 

@@ -68,8 +68,8 @@ final class TxnGraph {
         var stack = new ArrayDeque<Integer>();
         var result = new ArrayList<Set<Integer>>();
         int counter = 0;
-        for (int root : out.keySet()) {
-            if (index.containsKey(root) || (within != null && !within.contains(root))) continue;
+        for (int root : within == null ? out.keySet() : within) {
+            if (index.containsKey(root) || !out.containsKey(root)) continue;
             // Each frame is a vertex and the iterator over its remaining successors.
             var frames = new ArrayDeque<Map.Entry<Integer, Iterator<Integer>>>();
             index.put(root, counter);

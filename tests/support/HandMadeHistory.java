@@ -13,7 +13,7 @@ import java.util.List;
  * time. Each takes 0.5 ms and starts 1 ms after the one before, so each follows the
  * previous in realtime, unless {@link #at} places it.
  */
-public final class TxnHistory {
+public final class HandMadeHistory {
 
     /** The operations so far, in invocation order. */
     public final List<Op> ops = new ArrayList<>();
@@ -21,7 +21,7 @@ public final class TxnHistory {
     private long nextComplete;
 
     /** Places the next transaction: invoked and completed at these times, in ms. */
-    public TxnHistory at(long invokedMillis, long completedMillis) {
+    public HandMadeHistory at(long invokedMillis, long completedMillis) {
         nextInvoke = invokedMillis * 1_000_000;
         nextComplete = completedMillis * 1_000_000;
         return this;
@@ -31,7 +31,7 @@ public final class TxnHistory {
      * A transaction by {@code process}: its request (reads with null) and, when ok, the
      * node's reply; a failed one gets error 30.
      */
-    public TxnHistory txn(int process, Op.Type type, String request, String reply) {
+    public HandMadeHistory txn(int process, Op.Type type, String request, String reply) {
         long invoked = nextInvoke >= 0 ? nextInvoke : ops.size() * 1_000_000L;
         long completed = nextInvoke >= 0 ? nextComplete : invoked + 500_000;
         nextInvoke = -1;
@@ -43,7 +43,7 @@ public final class TxnHistory {
     }
 
     /** An ok transaction as completed ({@code [["r",1,[1,2]],["append",1,3]]}); its request has null reads. */
-    public TxnHistory ok(int process, String completed) {
+    public HandMadeHistory ok(int process, String completed) {
         return txn(process, Op.Type.OK, completed.replaceAll("\\[\"r\",(\\d+),(\\[[^\\]]*]|\\d+|null)]", "[\"r\",$1,null]"),
                 completed);
     }
