@@ -38,7 +38,7 @@
 # (building, waiting for a build, --prepare) is the rest of the file, in bash, which the
 # first part execs when it cannot start the node itself. The split is for the 25 nodes
 # that start at once: /bin/sh (dash here) starts in half of bash's CPU, and a bash found
-# through `/usr/bin/env` costs an exec more (the README has the figures).
+# through `/usr/bin/env` costs an exec more (docs/startup.md has the figures).
 set -eu
 
 nl='
