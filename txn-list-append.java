@@ -46,8 +46,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Each transaction runs at most once: a forward is sent once and never again, and the
  * transactor runs what it gets without looking back. An answer is definite only when the
- * transaction certainly did not run: the transactor refuses, with error 11, anything it is
- * sent before it took back its journal (below). A forward that gets no answer within
+ * transaction certainly did not run: a transactor whose journal failed to open at init
+ * refuses everything with error 11. A forward that gets no answer within
  * {@code --forward-timeout} is answered with the timeout (error 0), which is indefinite:
  * the transaction may have run, and may still run, as a forward can wait in a stopped
  * transactor's input. Elle lets such a transaction take effect at any moment after its
@@ -61,13 +61,13 @@ import picocli.CommandLine.Option;
  * later than the client's 5 s, and those to requests that waited out a stop of the
  * process. A killed forwarder loses nothing, as it keeps
  * nothing. A killed transactor loses nothing that anyone saw: each transaction's appends
- * go to its journal (a {@link Disk} folder of the run, removed with it) in one write,
+ * go to its journal (in its {@link Disk} folder for this test) in one write,
  * under the lock, before the lists change, so before any other transaction can read them
  * and before its answer leaves. A write torn by the kill is dropped whole at the restart,
  * and no one saw it. A restarted transactor replays the journal at init, before it runs
- * anything (what it is sent earlier, as peers' messages can come before init, is refused,
- * see above), and rewrites it as one record per key, so that it stays the size of the
- * lists. So the order above goes on across restarts, the lists as they were.
+ * anything (the node library holds every message, peers' forwards that came before init
+ * included, until init's listeners are done), and rewrites it as one record per key, so
+ * that it stays the size of the lists. So the order above goes on across restarts, the lists as they were.
  *
  * <p>Availability is the transactor's: while it is down, stopped, or cut off from a node,
  * that node's clients wait. Raft (as in lin-kv.java) would survive a minority of nodes
@@ -132,7 +132,7 @@ class TxnListAppendNode implements Runnable {
     /** The transactor's lists and their journal, under one lock: the order of the lock is the order of the transactions. */
     static final class Lists {
         private final Map<JsonNode, List<JsonNode>> lists = new HashMap<>();
-        /** Every transaction's appends; null until restored at init, and on any node but the transactor. */
+        /** Every transaction's appends; null until restored at init, and if that failed. */
         private Disk.Journal<Committed> journal;
 
         /** Opens the journal in {@code disk} and replays what a previous start of this node left there. */
@@ -149,7 +149,7 @@ class TxnListAppendNode implements Runnable {
 
         /** Runs {@code txn}, journals its appends, and only then makes them visible; returns its micro-ops completed. */
         synchronized List<Mop> execute(List<Mop> txn) {
-            if (journal == null) throw new RpcError(RpcError.TEMPORARILY_UNAVAILABLE, "not the transactor, or not restored yet: the transaction did not run");
+            if (journal == null) throw new RpcError(RpcError.TEMPORARILY_UNAVAILABLE, "no journal (it failed to open at init): the transaction did not run");
             Outcome outcome = run(txn);
             List<Mop> appends = outcome.done().stream().filter(mop -> mop instanceof Append).toList();
             if (!appends.isEmpty()) journal.append(new Committed(appends));
@@ -178,7 +178,7 @@ class TxnListAppendNode implements Runnable {
         }
     }
 
-    /** The node that runs every transaction; null before init. */
+    /** The node that runs every transaction, known at init, before any message is handled. */
     private volatile String transactor;
 
     public static void main(String... args) {
@@ -191,13 +191,11 @@ class TxnListAppendNode implements Runnable {
         var lists = new Lists();
         node.onInit(() -> {
             transactor = Collections.min(node.nodeIds());
-            if (transactor.equals(node.id())) lists.restore(Disk.open(node.id()));
+            if (transactor.equals(node.id())) lists.restore(Disk.open(node));
         });
-        // Before init (a restarted node's peers may write first) nothing is forwarded, and the unrestored lists refuse.
         node.handle(Txn.class, request -> {
-            String to = transactor;
-            List<Mop> done = to == null || to.equals(node.id()) ? lists.execute(request.body().txn())
-                    : node.syncRpc(to, request.body(), TxnOk.class, Duration.ofMillis(forwardTimeoutMillis)).txn();
+            List<Mop> done = transactor.equals(node.id()) ? lists.execute(request.body().txn())
+                    : node.syncRpc(transactor, request.body(), TxnOk.class, Duration.ofMillis(forwardTimeoutMillis)).txn();
             request.reply(new TxnOk(done));
         });
         node.run();
