@@ -26,6 +26,7 @@ class RepeatedTestsTest {
             kafka           | kafka           | --node-count 2 --concurrency 4 --rate 100
             txn-rw-register | txn-rw-register | --node-count 2 --concurrency 4 --rate 100 --consistency-models read-committed
             lin-kv          | lin-kv          | --node-count 3 --concurrency 6 --rate 30 --time-limit 5
+            txn-list-append | txn-list-append | --node-count 2 --concurrency 4 --rate 100
             """)
     void eachOfThreeTestsStartsEmptyAndIsValid(String workload, String script, String flags) throws Exception {
         var words = new ArrayList<>(List.of(flags.split(" ")));
