@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -72,6 +73,7 @@ public final class Node {
     private record Pending(String dest, CompletableFuture<ObjectNode> reply) {
     }
 
+    private final CountingInput stdin;
     private final BufferedReader input;
     private final PrintStream output;
     private final Map<String, Route<?>> routes = new ConcurrentHashMap<>();
@@ -122,16 +124,15 @@ public final class Node {
 
     /** When the clock was last looked at, by the reader or the stall watch. */
     private volatile long lastLook = System.nanoTime();
-    /** The latest stall; its number counts the stalls seen. */
-    private volatile Stall stall = new Stall(0, 0, 0);
-    /**
-     * How soon after a stall a line must be read to count as one that waited through it:
-     * a line that was waiting is read at once, one read later came after.
-     */
-    private static final long BACKLOG_NANOS = STALL_NANOS;
+    /** The latest stall. */
+    private volatile Stall stall = new Stall(0, 0, -1);
 
-    /** A stall, from the last look before it to the look that saw it. */
-    private record Stall(int number, long from, long to) {
+    /**
+     * A stall: it began at {@code from} (the last look at the clock before it) and was
+     * seen at {@code seen}; the bytes of stdin up to {@code backlogEnd} (what had been
+     * read or was waiting then) may have been sent before it ended.
+     */
+    private record Stall(long from, long seen, long backlogEnd) {
     }
 
     /** A line read, with the earliest time it may have been sent. */
@@ -149,7 +150,8 @@ public final class Node {
 
     /** A node on the given streams (tests drive nodes this way). */
     public Node(InputStream in, OutputStream out) {
-        this.input = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        this.stdin = new CountingInput(in);
+        this.input = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
         this.output = new PrintStream(out, false, StandardCharsets.UTF_8);
     }
 
@@ -330,27 +332,32 @@ public final class Node {
     }
 
     /**
-     * Reads stdin to its end. Each line counts as read when it was read, unless it came
-     * right after a stall: then it, and every line after it that was waiting already
-     * (until stdin is found empty), counts as read when the stall began.
+     * Reads stdin to its end. Each line counts as read when it was read, unless it waited
+     * through a stall: it was in stdin already when the stall was seen, or came right
+     * behind such a line, with no gap (what the sender could not write into a full pipe
+     * meanwhile). Such a line counts as read when the stall began.
      */
     private void readAll() throws IOException {
-        int stallsSeen = 0;
-        boolean backlog = false;
-        long backlogFrom = 0;
+        long consumed = 0; // bytes of the lines read so far
+        Stall behind = null; // the stall the line before waited through, while stdin had more
         for (String line; (line = input.readLine()) != null; ) {
+            consumed += utf8Length(line) + 1;
             long now = look();
             Stall latest = stall;
-            if (latest.number() != stallsSeen) {
-                stallsSeen = latest.number();
-                if (now - latest.to() <= BACKLOG_NANOS) {
-                    backlog = true;
-                    backlogFrom = latest.from();
-                }
-            }
-            if (!line.isBlank()) receive(line, backlog ? backlogFrom : now);
-            if (backlog && !input.ready()) backlog = false;
+            boolean waited = consumed <= latest.backlogEnd() || consumed <= stdin.readRightAfter(latest) || behind == latest;
+            if (!line.isBlank()) receive(line, waited ? latest.from() : now);
+            behind = waited && input.ready() ? latest : null;
         }
+    }
+
+    /** The length of {@code text} in UTF-8, without encoding it. */
+    private static long utf8Length(String text) {
+        long bytes = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) bytes += c >= 0x800 && !Character.isSurrogate(c) ? 2 : 1;
+        }
+        return bytes;
     }
 
     /** Looks at the clock, as the stall watch does every tick; returns the time. */
@@ -359,7 +366,7 @@ public final class Node {
         synchronized (inbox) { // the reader and the watch look: one stall is counted once
             long last = lastLook;
             if (now - last > STALL_NANOS) {
-                stall = new Stall(stall.number() + 1, last, now);
+                stall = new Stall(last, now, stdin.upTo());
                 if (now - last > CLIENT_BUDGET_NANOS / 2) {
                     log("this process was stopped or starved for %.1f s: the requests it held meanwhile count as"
                             + " read before it", (now - last) / 1e9);
@@ -614,6 +621,61 @@ public final class Node {
         synchronized (output) { // one writer at a time: lines never interleave
             output.println(line);
             output.flush();
+        }
+    }
+
+    /**
+     * Stdin, counting the bytes read from it, for the stall rule: what reached stdin
+     * before a stall was seen may have been sent before it ended. Bytes in stdin or
+     * already read are counted ({@link #upTo}); a read under way when the stall is seen,
+     * blocked on an empty pipe, returns bytes that came during the stall if it returns at
+     * once, and later ones otherwise ({@link #readRightAfter}).
+     */
+    private static final class CountingInput extends FilterInputStream {
+        private volatile long count; // written by the reading thread, read by the stall watch too
+        // The last read, for the reading thread alone: when it began and returned, and count after it.
+        private long lastReadStart;
+        private long lastReadReturn;
+        private long lastReadEnd;
+
+        CountingInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            long start = System.nanoTime();
+            int n = super.read(into, offset, length);
+            if (n > 0) count += n;
+            lastReadStart = start;
+            lastReadReturn = System.nanoTime();
+            lastReadEnd = count;
+            return n;
+        }
+
+        /** The end of what was read or waits to be read. */
+        long upTo() {
+            try {
+                return count + available();
+            } catch (IOException e) {
+                return count;
+            }
+        }
+
+        /**
+         * The end of the bytes the last read returned if it was under way when {@code
+         * stall} was seen and returned within a stall's length after that; else -1.
+         * Called by the reading thread.
+         */
+        long readRightAfter(Stall stall) {
+            long start = lastReadStart;
+            return start < stall.seen() && lastReadReturn - stall.seen() <= STALL_NANOS ? lastReadEnd : -1;
         }
     }
 }
