@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  *
  * <p>Where a count is kept ({@code --durable}). By default in a journal in the node's
  * {@link Disk} folder: an add appends the node's new count, one write call, and is
- * acknowledged; no add costs a message. With {@code durable=seq-kv} the node is stateless,
+ * acknowledged; no add costs a message. With {@code durable=seqkv} the node is stateless,
  * as the challenge page asks, and its count is its key in seq-kv ("n1" for n1), which
  * only it writes, so adds never contend across nodes. An add is then a compare-and-set
  * of the key from the node's count to that plus the deltas of every add waiting (group
@@ -106,7 +106,7 @@ class GCounterNode implements Runnable {
 
     @Option(names = "--durable", paramLabel = "WHERE",
             description = "Where a node keeps its count before it acknowledges an add: journal (default), a file "
-                    + "of its own, at no message; seq-kv, its key there, a compare-and-set per add or group of "
+                    + "of its own, at no message; seqkv, its key in seq-kv, a compare-and-set per add or group of "
                     + "adds: stateless, as the challenge page asks, at about one message per operation more.")
     Durable durable = Durable.JOURNAL;
 
@@ -120,7 +120,7 @@ class GCounterNode implements Runnable {
         /** A journal in the node's folder. */
         JOURNAL,
         /** The node's key in seq-kv. */
-        SEQ_KV
+        SEQKV
     }
 
     /** A journal appended this many times is replaced by its last record. */
@@ -245,7 +245,7 @@ class GCounterNode implements Runnable {
         kv = KV.seq(node);
         node.onInit(() -> {
             node.peers().forEach(peer -> views.put(peer, new PeerView()));
-            if (durable == Durable.SEQ_KV) {
+            if (durable == Durable.SEQKV) {
                 Thread.ofVirtual().start(this::readOwnKey);
             } else {
                 synchronized (journalLock) {
