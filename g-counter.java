@@ -225,7 +225,7 @@ class GCounterNode implements Runnable {
     private KV kv;
     /** This incarnation: see the header's Restarts paragraph. */
     private final long start = System.currentTimeMillis();
-    /** Each node's count: the highest value of its key this node has learned. */
+    /** Each node's count: the highest value of it this node has learned (see the header's Counts paragraph). */
     private final Map<String, Long> counts = new ConcurrentHashMap<>();
     private final Map<String, PeerView> views = new ConcurrentHashMap<>();
     /** With seq-kv, the adds waiting for a cas. */
