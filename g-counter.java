@@ -56,7 +56,10 @@ import picocli.CommandLine.Option;
  * journal or key), learned firsthand or by gossip. Counts only grow, so every count is
  * at most n's, and the larger of two is the newer. A read answers the sum of the counts,
  * at once: eventually consistent, as the challenge asks, never above the total of
- * acknowledged and unknown adds.
+ * acknowledged and unknown adds. The price of a read without a message: a read misses
+ * the adds a partition keeps from its node until the heal (reads from seq-kv, which no
+ * partition cuts, would see them, at a fenced refresh of several messages each), and
+ * otherwise lags by about a gossip period.
  *
  * <p>Gossip. Every {@code --gossip-period} a node sends its whole map to each peer it
  * does not know to hold all of it; the peer merges it. What a node knows a peer holds is
