@@ -79,7 +79,7 @@ import picocli.CommandLine.Option;
  * check for the hub, so these links stay silent.
  *
  * <p>Restarts. Every value a node takes, a client's or a peer's, is appended to its
- * journal in its {@link Disk} folder (removed with the run) in the same step that
+ * journal in its {@link Disk} folder for this test in the same step that
  * stores it, one write per message, before the node answers broadcast_ok or tells any
  * peer its prefix covers it. So whatever a peer saw confirmed survives a kill: a
  * restarted node reloads its values, numbers its clients' next values after its own
@@ -342,7 +342,7 @@ class BroadcastNode implements Runnable {
         role = fanOut == FanOut.DIRECT ? new Direct() : me == 0 ? new Hub() : new Leaf();
         known = new int[ids.size()];
         ids.forEach(id -> log.add(new ArrayList<>()));
-        journal = Disk.open(node.id()).journal("values", Run.class);
+        journal = Disk.open(node).journal("values", Run.class);
         journal.records().forEach(this::store);
         for (String id : node.peers()) links.put(id, new Link(id, role.relays(id)));
         role.schedule();

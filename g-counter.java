@@ -252,7 +252,7 @@ class GCounterNode implements Runnable {
                 Thread.ofVirtual().start(this::readOwnKey);
             } else {
                 synchronized (journalLock) {
-                    journal = Disk.open(node.id()).journal("count", Added.class);
+                    journal = Disk.open(node).journal("count", Added.class);
                     journal.records().forEach(added -> raise(node.id(), added.count()));
                 }
             }

@@ -70,8 +70,8 @@ import picocli.CommandLine.Option;
  * which go on being sent to it, empty if need be.
  *
  * <p>Restarts. Every append, to a log this node owns or to a copy, and every commit
- * that raises an offset, goes to a journal in the node's {@link Disk} folder (removed
- * with the run) before the memory that answers from it changes: one write per send,
+ * that raises an offset, goes to a journal in the node's {@link Disk} folder for this
+ * test before the memory that answers from it changes: one write per send,
  * forward batch, copy or commit, made before send_ok, forward_ok, replicate_ok or
  * commit_offsets_ok leaves. A restarted node reloads both: an owner goes on numbering
  * each log after its last offset, so offsets stay unique and monotonic, and holds every
@@ -267,7 +267,7 @@ class KafkaNode implements Runnable {
     @Override
     public void run() {
         node = new Node();
-        node.onInit(() -> logs.restore(Disk.open(node.id())));
+        node.onInit(() -> logs.restore(Disk.open(node)));
         node.handle(Send.class, request -> {
             String owner = owner(request.body().key());
             if (owner.equals(node.id())) {

@@ -74,7 +74,7 @@ import picocli.CommandLine.Option;
  * anyway, and the round that carries the writes carries the reads.
  *
  * <p>A restart. Figure 2's persistent state, currentTerm, votedFor and the log, is on
- * disk (a {@link Disk} folder of the run, removed with it) before any message that
+ * disk (the node's {@link Disk} folder for this test) before any message that
  * depends on it leaves: a vote, an answer to an AppendEntries, a leader's AppendEntries
  * and its own count towards a majority. Each change is one journal write under the
  * Raft lock, so a kill, which can take every node at once, loses nothing a peer was
@@ -271,7 +271,7 @@ class LinKvNode implements Runnable {
 
         /** At init: takes back what an earlier start of this node in this run left on disk. */
         synchronized void start() {
-            Disk disk = Disk.open(node.id());
+            Disk disk = Disk.open(node);
             termJournal = disk.journal("term", TermAndVote.class);
             logJournal = disk.journal("log", Placed.class);
             List<TermAndVote> terms = termJournal.records();

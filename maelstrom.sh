@@ -5,9 +5,10 @@
 #   maelstrom test -w broadcast ... --bin ./maelstrom.sh broadcast hub-batch=1000
 #
 # The first word names the script: a Maelstrom workload (echo, unique-ids, broadcast,
-# g-counter, kafka, txn-rw-register, lin-kv) or the path of a node script (.java). The words
-# after it are the script's own options, as name=value: Maelstrom takes every word that
-# starts with a dash as its own and stops (--name value works everywhere else).
+# g-counter, kafka, txn-rw-register, lin-kv, txn-list-append) or the path of a node
+# script (.java). The words after it are the script's own options, as name=value:
+# Maelstrom takes every word that starts with a dash as its own and stops (--name value
+# works everywhere else).
 #
 # Maelstrom starts every node at once, gives each ten seconds to answer init, and kills
 # nodes with SIGKILL. So JBang never runs on a node's start path once a script is built,
@@ -37,7 +38,7 @@
 # (building, waiting for a build, --prepare) is the rest of the file, in bash, which the
 # first part execs when it cannot start the node itself. The split is for the 25 nodes
 # that start at once: /bin/sh (dash here) starts in half of bash's CPU, and a bash found
-# through `/usr/bin/env` costs an exec more (the README has the figures).
+# through `/usr/bin/env` costs an exec more (docs/startup.md has the figures).
 set -eu
 
 nl='
@@ -55,7 +56,8 @@ cd -- "$here"
 self=$root/${self##*/}
 # Each Maelstrom workload and the script that serves it.
 workloads="echo:echo.java unique-ids:unique-ids.java broadcast:broadcast.java g-counter:g-counter.java
-  kafka:kafka.java txn-rw-register:txn.java lin-kv:lin-kv.java"
+  kafka:kafka.java txn-rw-register:txn.java lin-kv:lin-kv.java
+  txn-list-append:txn-list-append.java"
 # The training run's requests, made by the bench's workloads (`./jbang bench.java training`
 # writes them; the bench need not be built for a node to be).
 training=$root/lib/training.jsonl

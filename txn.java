@@ -56,7 +56,7 @@ import picocli.CommandLine.Option;
  * a read elsewhere is stale until the batch arrives, the price of total availability.
  *
  * <p>Restarts. Every version a node stores, its own transactions' and its peers', is
- * appended to a journal in its {@link Disk} folder (removed with the run) under the
+ * appended to a journal in its {@link Disk} folder for this test under the
  * replica's lock, before txn_ok or replicate_ok leaves: one write per transaction or
  * batch. A restarted node reloads the journal, keeps the newest version of each key
  * (and rewrites the journal as just those, so it stays the size of the store), sets its
@@ -205,7 +205,7 @@ class TxnNode implements Runnable {
         var node = new Node();
         var replica = new Replica();
         var replication = new OneInFlight();
-        node.onInit(() -> replica.restore(Disk.open(node.id()), node.id(), node.peers()));
+        node.onInit(() -> replica.restore(Disk.open(node), node.id(), node.peers()));
 
         node.handle(Txn.class, request ->
                 request.reply(new TxnOk(replica.execute(request.body().txn(), node.id(), node.peers()))));

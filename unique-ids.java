@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  * equal, and no node ever asks another, which keeps every request answered through any
  * partition. On a restart (after a kill) the node starts a new incarnation: at init,
  * before init_ok, it appends the next number to its journal in its {@link Disk} folder
- * (one short line a start, removed with the run), and counts from 1 again within it.
+ * (one short line a start), and counts from 1 again within it.
  */
 @Command(name = "unique-ids", mixinStandardHelpOptions = true,
         description = "Gossip Glomers 2, unique ids: totally available, no coordination.")
@@ -40,7 +40,7 @@ class UniqueIdsNode implements Runnable {
         var node = new Node();
         var counter = new AtomicLong();
         node.onInit(() -> {
-            Disk.Journal<Incarnation> starts = Disk.open(node.id()).journal("incarnations", Incarnation.class);
+            Disk.Journal<Incarnation> starts = Disk.open(node).journal("incarnations", Incarnation.class);
             long number = starts.records().stream().mapToLong(Incarnation::number).max().orElse(0) + 1;
             starts.append(new Incarnation(number)); // on disk before init_ok: no later start can take it
             prefix = node.id() + "-" + number + "-";

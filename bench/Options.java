@@ -1,6 +1,7 @@
 package bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -18,11 +19,12 @@ import java.util.stream.IntStream;
  * @param load     the clients' requests
  * @param faults   what the nemesis does
  * @param params   the workload's own parameters
+ * @param logs     what the run prints beside its progress
  * @param seed     seed of every random choice the bench makes
  * @param runDir   the folder this run writes into
  */
 public record Options(String workload, Program program, Cluster cluster, Load load, Faults faults,
-                      WorkloadParams params, long seed, Path runDir) {
+                      WorkloadParams params, Logs logs, long seed, Path runDir) {
 
     /**
      * The node program.
@@ -31,16 +33,33 @@ public record Options(String workload, Program program, Cluster cluster, Load lo
      * @param args the words passed to every node program
      */
     public record Program(Path bin, List<String> args) {
+
+        /** The program and its words, as a process is started with them. */
+        public List<String> command() {
+            List<String> command = new ArrayList<>(List.of(bin.toString()));
+            command.addAll(args);
+            return command;
+        }
     }
 
     /**
      * The nodes and the network between them.
      *
-     * @param nodeCount     how many nodes (n0 ... n(N-1))
+     * @param nodes         the node ids, in order: what init's node_id and node_ids carry
      * @param latencyMillis mean latency of messages that involve no client
      * @param latencyDist   the shape of that latency
      */
-    public record Cluster(int nodeCount, long latencyMillis, LatencyDist latencyDist) {
+    public record Cluster(List<String> nodes, long latencyMillis, LatencyDist latencyDist) {
+
+        /** Copies the ids, so that the record stays immutable. */
+        public Cluster {
+            nodes = List.copyOf(nodes);
+        }
+
+        /** How many nodes. */
+        public int nodeCount() {
+            return nodes.size();
+        }
     }
 
     /**
@@ -137,6 +156,16 @@ public record Options(String workload, Program program, Cluster cluster, Load lo
                                  int maxWritesPerKey, Integer keyCount) {
     }
 
+    /**
+     * What the run prints beside its progress, as Maelstrom's flags of the same names.
+     *
+     * @param nodeStderr every line a node logs, prefixed with its id (--log-stderr)
+     * @param netSend    every message as the network accepts it (--log-net-send)
+     * @param netRecv    every message as it is delivered (--log-net-recv)
+     */
+    public record Logs(boolean nodeStderr, boolean netSend, boolean netRecv) {
+    }
+
     /** Maelstrom's latency distributions. */
     public enum LatencyDist {
         /** Always the mean. */
@@ -147,9 +176,19 @@ public record Options(String workload, Program program, Cluster cluster, Load lo
         EXPONENTIAL
     }
 
-    /** The node ids, n0 to n(N-1). */
+    /** The same options for another test of the same command: its own seed and folder. */
+    public Options withRun(long seed, Path runDir) {
+        return new Options(workload, program, cluster, load, faults, params, logs, seed, runDir);
+    }
+
+    /** The node ids. */
     public List<String> nodes() {
-        return IntStream.range(0, cluster.nodeCount()).mapToObj(i -> "n" + i).toList();
+        return cluster.nodes();
+    }
+
+    /** Maelstrom's node ids for {@code --node-count N}: n0 to n(N-1). */
+    public static List<String> numberedNodes(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "n" + i).toList();
     }
 
     /**

@@ -4,6 +4,7 @@ import bench.nemesis.CombinedNemesis;
 import bench.nemesis.NemesisEvent;
 import bench.nemesis.Target;
 import bench.net.Client;
+import bench.net.NetLog;
 import bench.net.Network;
 import bench.net.NodeProcess;
 import bench.net.Spawner;
@@ -45,23 +46,22 @@ import lib.RpcError;
  * network and kills or pauses nodes, then (for workloads with a final phase) heal,
  * wait, and make the final requests; kill the nodes and judge the history.
  *
- * <p>Each run's nodes, restarts included, are started by a {@link Spawner} of its own,
- * which lives exactly as long as the run: their parent process tells one run from
- * another, as each Maelstrom run's JVM does.
+ * <p>The nodes, restarts included, are started by the {@link Spawner} the caller passes,
+ * which lives as long as the bench command: every test of a {@code --test-count} has
+ * fresh services and fresh node processes, but the same parent process, as Maelstrom
+ * runs every test of a command in one JVM.
  */
 public final class Runner {
 
     /** Maelstrom's deadline for init_ok. */
     static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
-    /** Maelstrom's client request timeout, unless a workload's client passes its own. */
-    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final Options options;
     private final Options.Program program;
     private final Options.Load load;
     private final Workload workload;
     private final PrintStream log;
-    private final boolean logStderr;
+    private final Spawner spawner;
     private final Random opsRandom;
     private final Random nemesisRandom;
     private final Random processRandom;
@@ -88,13 +88,13 @@ public final class Runner {
     private Thread chartWarmUp;
     private volatile long chartWarmUpCpuNanos;
 
-    private Runner(Options options, Workload workload, PrintStream log, boolean logStderr) {
+    private Runner(Options options, Workload workload, Spawner spawner, PrintStream log) {
         this.options = options;
         this.program = options.program();
         this.load = options.load();
         this.workload = workload;
         this.log = log;
-        this.logStderr = logStderr;
+        this.spawner = spawner;
         Random seeds = new Random(options.seed());
         this.opsRandom = new Random(seeds.nextLong());
         this.nemesisRandom = new Random(seeds.nextLong());
@@ -104,7 +104,9 @@ public final class Runner {
         this.processRandom = new Random(seeds.nextLong());
         this.network = new Network(new Network.Latency(options.cluster().latencyMillis(), options.cluster().latencyDist(),
                 latencyRandom));
-        network.journal(journal);
+        Options.Logs logs = options.logs();
+        network.journal(logs.netSend() || logs.netRecv() ? new NetLog(journal, log, logs.netSend(), logs.netRecv())
+                : journal);
         Services.start(network, serviceRandom);
         this.progress = new Progress(log, log == System.err && Progress.stderrIsTerminal(), completed::get,
                 () -> nemesis == null ? 0 : (int) nemesis.events().stream().filter(Runner::startsAFault).count());
@@ -114,23 +116,16 @@ public final class Runner {
     }
 
     /**
-     * Runs a test; the nodes' logs go into {@code options.runDir()}, and the caller
-     * decides where the results go ({@link Results#write()}).
+     * Runs a test with fresh services and nodes that {@code spawner} starts (it must run
+     * {@code options.program()}); the nodes' logs go into {@code options.runDir()}, and the
+     * caller decides where the results go ({@link Results#write()}).
      *
-     * @param log where progress lines go
+     * @param log where progress lines go, and what {@code options.logs()} asks for
      * @throws IOException when the run's folder cannot be made
      */
-    public static Results run(Options options, Workload workload, PrintStream log) throws IOException {
-        return run(options, workload, log, false);
-    }
-
-    /**
-     * As {@link #run(Options, Workload, PrintStream)}; with {@code logStderr} the nodes'
-     * stderr lines are also printed on {@code log}, as Maelstrom's --log-stderr does.
-     */
-    public static Results run(Options options, Workload workload, PrintStream log, boolean logStderr)
+    public static Results run(Options options, Workload workload, Spawner spawner, PrintStream log)
             throws IOException {
-        Runner runner = new Runner(options, workload, log, logStderr);
+        Runner runner = new Runner(options, workload, spawner, log);
         try (runner.network; runner.progress) {
             return runner.run();
         }
@@ -142,40 +137,35 @@ public final class Runner {
         long cpuBefore = processCpuNanos();
         long began = System.nanoTime();
         progress.phase("init", Runner.INIT_TIMEOUT.toSeconds());
-        List<String> command = new ArrayList<>(List.of(program.bin().toString()));
-        command.addAll(program.args());
-        boolean ready;
-        try (Spawner spawner = new Spawner(command)) {
-            if (!workload.hasFinalPhase()) {
-                // No quiet period to warm the charts up in: the nodes' start is the next best,
-                // when the bench only waits and nothing is measured.
-                warmUpCharts();
-            }
-            startNodes(spawner, logs);
-            ready = nodes.size() == nodeIds.size() && init();
-            if (ready) {
-                progress.phase("setup", 0);
-                setup();
-                mainPhase();
-                if (workload.hasFinalPhase()) {
-                    if (nemesis != null) {
-                        nemesis.heal();
-                    }
-                    progress.println(String.format("[bench] %squiet for %.1f s, then final requests",
-                            nemesis != null ? "healed; " : "", load.quietPeriod()));
-                    progress.phase("quiet", load.quietPeriod());
-                    // Nothing else runs in the bench meanwhile: the charts' start-up cost goes here.
-                    warmUpCharts();
-                    sleepNanos((long) (load.quietPeriod() * 1e9));
-                    progress.phase("final requests", 0);
-                    finalPhase();
+        if (!workload.hasFinalPhase()) {
+            // No quiet period to warm the charts up in: the nodes' start is the next best,
+            // when the bench only waits and nothing is measured.
+            warmUpCharts();
+        }
+        startNodes(logs);
+        boolean ready = nodes.size() == nodeIds.size() && init();
+        if (ready) {
+            progress.phase("setup", 0);
+            setup();
+            mainPhase();
+            if (workload.hasFinalPhase()) {
+                if (nemesis != null) {
+                    nemesis.heal();
                 }
+                progress.println(String.format("[bench] %squiet for %.1f s, then final requests",
+                        nemesis != null ? "healed; " : "", load.quietPeriod()));
+                progress.phase("quiet", load.quietPeriod());
+                // Nothing else runs in the bench meanwhile: the charts' start-up cost goes here.
+                warmUpCharts();
+                sleepNanos((long) (load.quietPeriod() * 1e9));
+                progress.phase("final requests", 0);
+                finalPhase();
             }
-            nodes.values().forEach(NodeProcess::detach);
-            // All at once: each stop waits for its process to end and its output to close.
-            try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
-                nodes.values().forEach(node -> stopping.execute(node::stop));
-            }
+        }
+        nodes.values().forEach(NodeProcess::detach);
+        // All at once: each stop waits for its process to end and its output to close.
+        try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+            nodes.values().forEach(node -> stopping.execute(node::stop));
         }
         long cpuAfter = processCpuNanos() - chartWarmUpCost();
         progress.close();
@@ -304,12 +294,13 @@ public final class Runner {
         }
     }
 
-    private void startNodes(Spawner spawner, Path logs) {
+    private void startNodes(Path logs) {
         progress.println(String.format("[bench] starting %d nodes: %s %s", nodeIds.size(), program.bin(),
                 String.join(" ", program.args())));
         for (String id : nodeIds) {
             try {
-                nodes.put(id, NodeProcess.start(id, spawner, network, logs.resolve(id + ".log"), logStderr ? log : null));
+                nodes.put(id, NodeProcess.start(id, spawner, network, logs.resolve(id + ".log"),
+                        options.logs().nodeStderr() ? log : null));
             } catch (IOException e) {
                 runProblems.add("node " + id + " could not be started: " + e.getMessage());
             }
@@ -426,7 +417,7 @@ public final class Runner {
             Client client = newClient();
             threads.add(Thread.ofVirtual().start(() -> {
                 String type = Json.type(body);
-                ObjectNode reply = call(client, node, body, REQUEST_TIMEOUT);
+                ObjectNode reply = call(client, node, body, Workload.REQUEST_TIMEOUT);
                 if (reply == null || !(type + "_ok").equals(Json.type(reply))) {
                     runProblems.add("node " + node + " answered the setup request " + type + " with "
                             + (reply == null ? "nothing within 5 s" : reply.toString()));

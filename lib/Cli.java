@@ -43,8 +43,8 @@ import picocli.CommandLine;
  * there is paid at each node's start: annotation proxies ({@code Field.getAnnotation}),
  * the first {@code Field.set}, lambdas, {@code +} on strings, {@code String.format}. The
  * path does without them: it reads the option names from the script's class file, sets
- * fields through {@code VarHandle}s, and stays in this class, which the cache holds (the
- * README has the figures).
+ * fields through {@code VarHandle}s, and stays in this class, which the cache holds
+ * (docs/startup.md has the figures).
  */
 public final class Cli {
 

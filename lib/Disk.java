@@ -1,23 +1,27 @@
 package lib;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Matcher;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -25,19 +29,33 @@ import java.util.stream.Stream;
  * A node's durable state: the one owner of where it lives on disk, how it is written
  * so that a SIGKILL loses nothing acknowledged, and how old state is cleaned.
  *
- * <p>Where. Under the system temp dir (every node's working directory, shared by every
- * node and every run), in {@code gossip-glomers/run-PID-START/NODE/}: PID and START
- * (epoch milliseconds) name this process's parent, and NODE the node id. The parent
- * tells a restart from a new run: Maelstrom runs each test in one JVM that starts, and
- * after a kill restarts, every node, and the bench starts each run's nodes from a
- * spawner process of the run's own. A restarted node therefore finds its own earlier
- * state, and a node of a new run an empty folder, even where pids are reused (the start
- * time differs). A node reads no folder but its own.
+ * <p>Which state is this node's. A node must find its own state after a restart within
+ * a test, and none after the start of a new test, even one run by the same Maelstrom
+ * process with the same node ids ({@code --test-count}) or at the same time as another
+ * test on the same machine. Nothing about the process tells these apart (its parent, its
+ * working directory and its id are the same in every test, and a wrapper that does not
+ * exec changes the parent between restarts), but Maelstrom does: it makes new services
+ * for every test, and they are never partitioned away from the nodes. So at init the
+ * node names its state folder in {@code lin-kv}, under the key
+ * {@code gossip-glomers/NODE}: it offers a fresh random name with a compare-and-set that
+ * creates the key only where there is none. If that succeeds, this is the node's first
+ * start in this test and its folder is new; if the key holds a name already, this is a
+ * restart and the folder is the one named. That costs two messages at a node's start
+ * and none afterwards. A node with no {@code lin-kv} to ask (one run by hand) keeps its
+ * state for this process alone, and says so.
  *
- * <p>Cleaning. Opening removes the folder of every run whose parent has gone: its pid
- * is not alive, or is alive with another start time. Such a run can restart no node, so
- * its state is dead; the state on disk is then that of the runs still going, each
- * bounded by what its nodes keep.
+ * <p>Where. Under the system temp dir (every node's working directory, shared by every
+ * node and every run), in {@code gossip-glomers-USER/NAME/}, a folder each user makes
+ * for itself alone (mode 700), so that no user's folder stands in another's way.
+ *
+ * <p>Cleaning. Each node holds a lock on its folder while it lives. Opening looks at
+ * every other folder: one that no process holds is marked abandoned, with the time on
+ * the system's monotonic clock ({@link System#nanoTime}, the time since boot on Linux
+ * and macOS); one that has stayed unheld for an hour since it was marked is removed
+ * (a killed node is restarted within seconds, so its test is over), and so is one
+ * marked in an earlier boot, as no process outlives a reboot. A node that opens its
+ * folder again takes the mark off. No name and no cleaning depend on the wall clock,
+ * so a clock step loses nothing.
  *
  * <p>Durability. A {@link Journal} is an append-only file of JSON lines, each
  * {@link Journal#append} one write call. Data handed to write() is in the kernel's page
@@ -54,11 +72,21 @@ import java.util.stream.Stream;
  */
 public final class Disk {
 
-    /** The folder every run's state lives under, in the system temp dir. */
-    public static final String ROOT = "gossip-glomers";
+    /** The start of the folder's name, in the system temp dir, that holds every run's state: one for each user. */
+    public static final String ROOT = "gossip-glomers-";
+    /** The lin-kv key, before the node id, that names a node's state folder for one test. */
+    public static final String KEY = "gossip-glomers/";
+    /** How long a folder must have been held by no process, since it was first seen so, before it is removed. */
+    public static final Duration ABANDONED = Duration.ofHours(1);
+    /** How long a node keeps asking lin-kv for its folder's name before it does without. */
+    private static final Duration NAMING_DEADLINE = Duration.ofSeconds(5);
+    private static final String LOCK = ".lock";
+    /** The mark of a folder seen unheld: the monotonic time it was first seen so. */
+    public static final String ABANDONED_MARK = ".abandoned";
 
-    private static final Pattern RUN = Pattern.compile("run-(\\d+)-(\\d+)");
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
+    /** The locks this process holds: never released, so that they last as long as it does. */
+    private static final List<FileChannel> HELD = new ArrayList<>();
 
     private final Path folder;
 
@@ -67,25 +95,33 @@ public final class Disk {
     }
 
     /**
-     * This node's state for the run of this process's parent, under the system temp dir;
-     * removes dead runs' state first. Call it at init, when the node id is known.
+     * This node's state folder for the test it runs in, named through {@code lin-kv}
+     * (see above): call it at init, in an {@link Node#onInit} listener, when the node's
+     * id is known. It waits for lin-kv (a few seconds at most) and removes abandoned
+     * folders first.
      */
-    public static Disk open(String nodeId) {
-        Path root = Path.of(System.getProperty("java.io.tmpdir"), ROOT);
-        ProcessHandle run = ProcessHandle.current().parent().orElse(ProcessHandle.current());
-        return open(root, run, nodeId);
+    public static Disk open(Node node) {
+        String name = nameInThisTest(node);
+        return open(root(), name);
+    }
+
+    /** The folder every test's state lives under for this user: {@code gossip-glomers-USER} in the temp dir. */
+    public static Path root() {
+        return Path.of(System.getProperty("java.io.tmpdir"), ROOT + fileName(System.getProperty("user.name", "user")));
     }
 
     /**
-     * The state of node {@code nodeId} in the run of process {@code run}, under
-     * {@code root}; removes the folder of every run there whose process has gone.
+     * The state folder {@code name} under {@code root}, made and locked by this process
+     * (a lock another process holds is logged and waited for no longer); first removes
+     * the abandoned folders there.
      */
-    public static Disk open(Path root, ProcessHandle run, String nodeId) {
+    public static Disk open(Path root, String name) {
+        if (!SAFE_NAME.matcher(name).matches()) throw new IllegalArgumentException("not a folder name: " + name);
         try {
-            Files.createDirectories(root);
-            removeDeadRuns(root);
-            Path folder = root.resolve(runName(run)).resolve(fileName(nodeId));
-            Files.createDirectories(folder);
+            makePrivate(root);
+            removeAbandoned(root, name);
+            Path folder = Files.createDirectories(root.resolve(name));
+            lock(folder);
             return new Disk(folder);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -103,46 +139,118 @@ public final class Disk {
         return new Journal<>(folder.resolve(name + ".jsonl"), type);
     }
 
-    private static String runName(ProcessHandle run) {
-        return "run-" + run.pid() + "-" + startMillis(run).orElse(0L);
-    }
-
-    private static Optional<Long> startMillis(ProcessHandle process) {
-        return process.info().startInstant().map(Instant::toEpochMilli);
-    }
-
-    /** A node id as a file name: as it is when it is a plain one (n1), else hex, so no id reaches another's folder. */
-    private static String fileName(String nodeId) {
-        if (SAFE_ID.matcher(nodeId).matches() && !nodeId.startsWith(".")) return nodeId;
-        var hex = new StringBuilder("x-");
-        for (byte b : nodeId.getBytes(StandardCharsets.UTF_8)) hex.append(String.format("%02x", b));
-        return hex.toString();
-    }
-
-    private static void removeDeadRuns(Path root) throws IOException {
-        try (DirectoryStream<Path> runs = Files.newDirectoryStream(root)) {
-            for (Path run : runs) {
-                Matcher name = RUN.matcher(run.getFileName().toString());
-                if (name.matches() && !alive(Long.parseLong(name.group(1)), Long.parseLong(name.group(2)))) removeTree(run);
+    /**
+     * The name of this node's folder in this test: a new one if lin-kv has none for it
+     * yet, else the one it has. Without an answer from lin-kv, a new one of this process's.
+     */
+    private static String nameInThisTest(Node node) {
+        String key = KEY + node.id();
+        String fresh = fileName(node.id()) + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1)
+                + Long.toHexString(ProcessHandle.current().pid());
+        var lin = KV.lin(node);
+        long deadline = System.nanoTime() + NAMING_DEADLINE.toNanos();
+        boolean restarted = false; // the key names a folder already
+        while (true) {
+            try {
+                if (!restarted) {
+                    lin.cas(key, fresh, fresh, true); // one that timed out yet happened succeeds again
+                    return fresh;
+                }
+                JsonNode named = lin.read(key, JsonNode.class);
+                if (!named.isTextual() || !SAFE_NAME.matcher(named.asText()).matches()) {
+                    throw new IllegalStateException("lin-kv's " + key + " is " + named + ", not a folder name");
+                }
+                Node.log("restarted within this test: this node's state is in %s", named.asText());
+                return named.asText();
+            } catch (RpcError e) {
+                if (!restarted && e.code() == RpcError.PRECONDITION_FAILED) {
+                    restarted = true;
+                } else if (e.definite() || System.nanoTime() > deadline) {
+                    Node.log("lin-kv did not name this node's state folder (%s): its state lasts as long as this"
+                            + " process", e);
+                    return fresh;
+                }
             }
         }
     }
 
-    /** Whether process {@code pid} is alive and started at {@code start}; a start it does not tell counts as alive. */
-    private static boolean alive(long pid, long start) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(p -> startMillis(p).map(s -> s == start).orElse(true)).orElse(false);
+    /** Makes {@code root}, for this user alone; refuses one another user owns. */
+    private static void makePrivate(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            try {
+                Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createDirectories(root);
+            } catch (FileAlreadyExistsException e) {
+                // made meanwhile by another node
+            }
+        }
+        if (!Files.isWritable(root)) throw new IOException(root + " is not this user's to write in");
     }
 
-    /** Removes a folder and all in it; another node of a new run may be removing it too. */
-    private static void removeTree(Path folder) throws IOException {
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(folder)) {
-            paths = walk.sorted(Comparator.reverseOrder()).toList();
-        } catch (NoSuchFileException | UncheckedIOException e) {
-            return; // removed meanwhile
+    /** Locks {@code folder} for this process's lifetime and takes off any mark; another live holder is only logged. */
+    private static void lock(Path folder) throws IOException {
+        FileChannel channel = FileChannel.open(folder.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            if (channel.tryLock() == null) {
+                Node.log("%s is held by another live process: an earlier incarnation still ending?", folder);
+            }
+        } catch (OverlappingFileLockException e) {
+            // this process holds it already
         }
-        for (Path path : paths) Files.deleteIfExists(path);
+        Files.deleteIfExists(folder.resolve(ABANDONED_MARK));
+        synchronized (HELD) {
+            HELD.add(channel);
+        }
+    }
+
+    /** A node id as a file name: as it is when it is a plain one (n1), else hex, so no id reaches another's folder. */
+    private static String fileName(String nodeId) {
+        if (SAFE_NAME.matcher(nodeId).matches() && nodeId.length() <= 64) return nodeId;
+        var hex = new StringBuilder("x-");
+        for (byte b : nodeId.getBytes(StandardCharsets.UTF_8)) hex.append(String.format("%02x", b));
+        return hex.length() <= 64 ? hex.toString() : hex.substring(0, 48) + "-" + Integer.toHexString(nodeId.hashCode());
+    }
+
+    /** Marks or removes every folder under {@code root} but {@code keep} that no process holds (see above). */
+    private static void removeAbandoned(Path root, String keep) throws IOException {
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
+            for (Path folder : folders) {
+                if (!folder.getFileName().toString().equals(keep) && Files.isDirectory(folder)) markOrRemove(folder);
+            }
+        }
+    }
+
+    /** Under the folder's lock, if no process holds it: marks it, or removes it if its mark is old enough. */
+    private static void markOrRemove(Path folder) throws IOException {
+        try (FileChannel channel = FileChannel.open(folder.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            if (lock == null) return;
+            long now = System.nanoTime();
+            Path mark = folder.resolve(ABANDONED_MARK);
+            Long since = markedAt(mark);
+            if (since == null) {
+                Files.writeString(mark, Long.toString(now));
+                return;
+            }
+            if (now - since >= 0 && now - since < ABANDONED.toNanos()) return; // a negative age: marked before a reboot
+            List<Path> paths;
+            try (Stream<Path> walk = Files.walk(folder)) {
+                paths = walk.sorted(Comparator.reverseOrder()).toList();
+            }
+            for (Path path : paths) Files.deleteIfExists(path);
+        } catch (NoSuchFileException | UncheckedIOException | OverlappingFileLockException e) {
+            // removed meanwhile, or held by this very process
+        }
+    }
+
+    /** The time in a folder's mark, or null when it has none (or one torn by a kill, which is rewritten). */
+    private static Long markedAt(Path mark) throws IOException {
+        try {
+            return Long.parseLong(Files.readString(mark).trim());
+        } catch (NoSuchFileException | NumberFormatException e) {
+            return null;
+        }
     }
 
     /**

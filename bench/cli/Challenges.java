@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * The Gossip Glomers parts as presets: the official flags of each part and the criteria
  * its page states, judged on a run's results; and Maelstrom's lin-kv commands (lin-kv-a
- * to lin-kv-c), the Raft chapter after them. To add a part, add its entry here.
+ * to lin-kv-c), the Raft chapter after them, and its txn-list-append chapter's
+ * (txn-list-append-a to -c). To add a part, add its entry here.
  */
 public final class Challenges {
 
@@ -157,6 +158,12 @@ public final class Challenges {
         return new Challenge(part, "lin-kv", "lin-kv", List.of(flags), List.of(VALID, AVAILABILITY));
     }
 
+    /** The commands of Maelstrom's txn-list-append chapter (doc/05-datomic), beyond the fourteen parts. */
+    private static Challenge listAppend(String part, String... flags) {
+        return new Challenge(part, "txn-list-append", "txn-list-append", List.of(flags), List.of(VALID,
+                SERVERS_MSGS_PER_OP, AVAILABILITY));
+    }
+
     private static final Map<String, Challenge> PRESETS = Map.ofEntries(
             Map.entry("1", new Challenge("1", "echo", "echo", List.of("--node-count", "1", "--time-limit", "10"), List.of(VALID))),
             Map.entry("2", new Challenge("2", "unique-ids", "unique-ids", List.of("--time-limit", "30", "--rate", "1000",
@@ -188,7 +195,12 @@ public final class Challenges {
             Map.entry("lin-kv-b", linKv("lin-kv-b", "--node-count", "3", "--concurrency", "4n", "--rate", "30",
                     "--time-limit", "60", "--nemesis", "partition", "--nemesis-interval", "10")),
             Map.entry("lin-kv-c", linKv("lin-kv-c", "--node-count", "5", "--concurrency", "10n", "--rate", "100",
-                    "--time-limit", "60", "--nemesis", "partition", "--nemesis-interval", "3")));
+                    "--time-limit", "60", "--nemesis", "partition", "--nemesis-interval", "3")),
+            Map.entry("txn-list-append-a", listAppend("txn-list-append-a", "--node-count", "1", "--time-limit", "10")),
+            Map.entry("txn-list-append-b", listAppend("txn-list-append-b", "--node-count", "1", "--concurrency", "10n",
+                    "--rate", "100", "--time-limit", "30")),
+            Map.entry("txn-list-append-c", listAppend("txn-list-append-c", "--node-count", "2", "--time-limit", "10",
+                    "--rate", "100")));
 
     private Challenges() {
     }

@@ -1,6 +1,7 @@
 package bench.cli;
 
 import bench.Json;
+import bench.Options;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.DoubleStream;
-import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -167,7 +167,7 @@ public final class StartupCommand implements Callable<Integer> {
     }
 
     private List<String> nodeIds() {
-        return IntStream.range(0, nodeCount).mapToObj(i -> "n" + i).toList();
+        return Options.numberedNodes(nodeCount);
     }
 
     /** When the node's first line, an init_ok, came; 0 when it did not. */

@@ -93,9 +93,9 @@ public final class SweepCommand implements Callable<Integer> {
                 args.add("--");
                 args.addAll(nodeArgs);
             }
-            Results results;
+            List<Results> tests;
             try {
-                results = TestCommand.run(args.toArray(String[]::new));
+                tests = TestCommand.runAll(args.toArray(String[]::new));
             } catch (IllegalArgumentException e) {
                 System.err.println("bench: " + e.getMessage());
                 return TestCommand.USAGE;
@@ -103,18 +103,23 @@ public final class SweepCommand implements Callable<Integer> {
                 System.err.println("bench: cannot write the run's folder: " + e.getMessage());
                 return TestCommand.USAGE;
             }
-            allValid &= results.validity() == Verdict.Validity.VALID;
-            double[] row = columns.stream().mapToDouble(c -> {
-                Double v = c.figure().apply(results);
-                return v == null ? Double.NaN : v;
-            }).toArray();
-            table.add(row);
-            JsonNode stable = results.verdict() == null ? null : results.verdict().details().get("stable-latencies");
-            if (stable != null && stable.has("0.5")) {
-                points.add(new SweepPlot.Point(setting, seed, results.serversMsgsPerOp(), stable.get("0.5").asDouble(),
-                        stable.get("1").asDouble()));
+            for (int i = 0; i < tests.size(); i++) {
+                Results results = tests.get(i);
+                allValid &= results.validity() == Verdict.Validity.VALID;
+                double[] row = columns.stream().mapToDouble(c -> {
+                    Double v = c.figure().apply(results);
+                    return v == null ? Double.NaN : v;
+                }).toArray();
+                table.add(row);
+                JsonNode stable = results.verdict() == null ? null : results.verdict().details().get("stable-latencies");
+                if (stable != null && stable.has("0.5")) {
+                    points.add(new SweepPlot.Point(setting, results.options().seed(), results.serversMsgsPerOp(),
+                            stable.get("0.5").asDouble(), stable.get("1").asDouble()));
+                }
+                // A --test-count's later tests draw their seeds from the first's: seed.test names them.
+                String label = i == 0 ? Long.toString(seed) : seed + "." + (i + 1);
+                rows.append(String.format("%-6s", label)).append(cells(row)).append('\n');
             }
-            rows.append(String.format("%-6d", seed)).append(cells(row)).append('\n');
             System.err.printf("[bench] seed %d done%n", seed);
         }
         double[] medians = new double[columns.size()];

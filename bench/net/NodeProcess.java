@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One node: the --bin program as a real process, wired to the network, started by the
- * run's {@link Spawner}. Lines the node prints on stdout are sent as messages; its stdin
+ * command's {@link Spawner}. Lines the node prints on stdout are sent as messages; its stdin
  * writer is its delivery loop, writing each message as its {@link Network.Mailbox} yields
  * it, as Maelstrom's does; its stderr goes to a log file in the run's folder.
  *
@@ -56,7 +56,6 @@ public final class NodeProcess {
     private volatile boolean detached;
     private volatile Life life;
     private State state = State.RUNNING;
-    private int starts;
     private Duration cpu = Duration.ZERO;
 
     /**
@@ -165,7 +164,7 @@ public final class NodeProcess {
     }
 
     /**
-     * Starts the program through the run's spawner (so in the system temp dir, the
+     * Starts the program through the command's spawner (so in the system temp dir, the
      * spawner's working directory) and registers the node on the network. With
      * {@code echo}, its stderr lines are also printed there, prefixed with the node id
      * (Maelstrom's --log-stderr).
@@ -180,7 +179,7 @@ public final class NodeProcess {
     }
 
     private Life newLife() throws IOException {
-        return new Life(spawner.spawn(id + "." + starts++));
+        return new Life(spawner.spawn());
     }
 
     /** Completes when the current run of the program exits. */

@@ -17,18 +17,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The one process that starts a run's nodes, their restarts included, and lives exactly
- * as long as the run: so every node of a run has the same parent process, and a node of
- * another run another one, as under Maelstrom, where each run is a JVM of its own. A
- * durable node tells a restart within its run from a new run by that parent (pid and
- * start time); the bench runs many runs in one JVM, so the JVM cannot be the parent.
+ * The one process that starts the nodes of a bench command, restarts included, and lives
+ * exactly as long as the command: so every node of every test of one {@code test}
+ * command ({@code --test-count N} runs N) has the same parent process, and a node of
+ * another command another one, as under Maelstrom, where one JVM runs every test of a
+ * command. A node that tells a restart within its test from a new test by its parent
+ * (pid and start time) is wrong there and is wrong here. The bench runs many commands
+ * in one JVM (the tests, {@code sweep}), so the JVM cannot be the parent.
  *
- * <p>It is a bash loop reading one request a line on its stdin: {@code spawn NAME}
- * makes three FIFOs NAME.in, NAME.out and NAME.err in the run's own temp folder and
- * starts the program in the background with its stdio on them, answering its pid;
- * {@code status PID} answers the exit status of a node that has ended (bash reaps its
- * children and keeps their statuses). It starts in the system temp dir, which its
- * children inherit as their working directory.
+ * <p>It is a bash loop reading one request a line on its stdin: {@code spawn N} makes
+ * three FIFOs N.in, N.out and N.err in the spawner's own temp folder and starts the
+ * program in the background with its stdio on them, answering its pid; {@code status
+ * PID} answers the exit status of a node that has ended (bash reaps its children and
+ * keeps their statuses). It starts in the system temp dir, which its children inherit
+ * as their working directory.
  */
 public final class Spawner implements AutoCloseable {
 
@@ -64,6 +66,8 @@ public final class Spawner implements AutoCloseable {
     private final Path fifos;
     private final Writer requests;
     private final BufferedReader answers;
+    /** How many programs it has started: each start's FIFOs are named by its number. */
+    private int started;
 
     /**
      * Starts the spawner for {@code command} (the program and its words).
@@ -71,7 +75,7 @@ public final class Spawner implements AutoCloseable {
      * @throws IOException when bash cannot be started
      */
     public Spawner(List<String> command) throws IOException {
-        fifos = Files.createTempDirectory("bench-run");
+        fifos = Files.createTempDirectory("bench-nodes");
         List<String> words = new ArrayList<>(List.of("bash", "-c", LOOP, "spawner", fifos.toString()));
         words.addAll(command);
         loop = new ProcessBuilder(words).directory(Path.of(System.getProperty("java.io.tmpdir")).toFile())
@@ -86,12 +90,12 @@ public final class Spawner implements AutoCloseable {
     }
 
     /**
-     * Starts the program once more, {@code name} naming its FIFOs (unique within the run),
-     * and opens the bench's ends of its stdio.
+     * Starts the program once more and opens the bench's ends of its stdio.
      *
      * @throws IOException when the spawner could not start it
      */
-    public synchronized Spawned spawn(String name) throws IOException {
+    public synchronized Spawned spawn() throws IOException {
+        String name = Integer.toString(started++);
         long pid = Long.parseLong(ask("spawn " + name));
         ProcessHandle process = pid < 0 ? null : ProcessHandle.of(pid).orElse(null);
         if (process == null) {

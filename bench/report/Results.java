@@ -128,6 +128,7 @@ public record Results(Options options, Verdict.Validity validity, Verdict verdic
         ObjectNode test = root.putObject("test");
         test.put("workload", options.workload()).put("bin", options.program().bin().toString());
         options.program().args().forEach(test.putArray("args")::add);
+        options.nodes().forEach(test.putArray("nodes")::add);
         test.put("node-count", options.cluster().nodeCount()).put("time-limit", options.load().timeLimit())
                 .put("rate", options.load().rate()).put("latency", options.cluster().latencyMillis())
                 .put("latency-dist", options.cluster().latencyDist().name().toLowerCase())

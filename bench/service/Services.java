@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import lib.RpcError;
 
 /**
@@ -27,6 +28,9 @@ public final class Services {
         /** The reply body without in_reply_to, or null when Maelstrom would not answer. */
         ObjectNode handle(String src, ObjectNode body);
     }
+
+    /** The services' names on the network, which no node may take. */
+    public static final Set<String> NAMES = Set.of("lin-kv", "seq-kv", "lww-kv", "lin-tso");
 
     /** Puts the four services on the network, under their Maelstrom names. */
     public static void start(Network network, Random random) {

@@ -1,7 +1,6 @@
 package bench.workload;
 
 import bench.Op;
-import bench.Runner;
 import bench.report.Verdict;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -25,6 +24,9 @@ public interface Workload {
      * (unless {@link #reusableClient}).
      */
     String CRASH = "crash";
+
+    /** Maelstrom's client request timeout, unless a workload's client passes its own ({@link #requestTimeout}). */
+    Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * The body the bench sends once to {@code node} after every node answered init and
@@ -56,7 +58,7 @@ public interface Workload {
      * workload passes its own (lin-kv does).
      */
     default Duration requestTimeout() {
-        return Runner.REQUEST_TIMEOUT;
+        return REQUEST_TIMEOUT;
     }
 
     /**

@@ -6,6 +6,7 @@ import bench.workload.echo.EchoWorkload;
 import bench.workload.gcounter.GCounterWorkload;
 import bench.workload.kafka.KafkaWorkload;
 import bench.workload.linkv.LinKvWorkload;
+import bench.workload.txn.ListAppendWorkload;
 import bench.workload.txn.TxnWorkload;
 import bench.workload.uniqueids.UniqueIdsWorkload;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class Workloads {
                     o.load().concurrency())),
             Map.entry("lin-kv", LinKvWorkload::new),
             Map.entry("txn-rw-register", o -> new TxnWorkload(o.params().maxTxnLength(), o.params().keyCount(),
+                    o.params().maxWritesPerKey(), o.params().consistencyModels())),
+            Map.entry("txn-list-append", o -> new ListAppendWorkload(o.params().maxTxnLength(), o.params().keyCount(),
                     o.params().maxWritesPerKey(), o.params().consistencyModels())));
 
     private Workloads() {

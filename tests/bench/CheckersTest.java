@@ -62,8 +62,31 @@ class CheckersTest {
         Verdict v = echo.check(altered.ops);
         assertEquals(Verdict.Validity.INVALID, v.validity());
         assertTrue(v.findings().getFirst().contains("\"b\""), v.findings().toString());
-        var timedOut = new History().op("echo", o().put("echo", "a"), null, Op.Type.INFO, 0, 5000, false);
-        assertEquals(Verdict.Validity.INVALID, echo.check(timedOut.ops).validity(), "Maelstrom counts a lost echo as wrong");
+    }
+
+    /**
+     * Maelstrom's echo checker pairs each invocation with its ok or fail completion
+     * (knossos's pair-index) and maps an info to nothing: an echo whose outcome is unknown
+     * is not judged, one that failed definitely is wrong.
+     */
+    @Test
+    void echoJudgesOnlyTheEchoesThatCompleted() {
+        var echo = new EchoWorkload(OPTIONS);
+        var timedOut = new History().ok("echo", o().put("echo", "a"), o().put("echo", "a"), 0, 1)
+                .op("echo", o().put("echo", "b"), null, Op.Type.INFO, 2, 5002, false)
+                .op("echo", o().put("echo", "c"), o().put("type", "error").put("code", 13), Op.Type.INFO, 3, 4, false)
+                .op("echo", o().put("echo", "d"), o().put("type", "echo_ok"), Op.Type.OK, 5, 6, false);
+        Verdict v = echo.check(timedOut.ops);
+        assertEquals(Verdict.Validity.VALID, v.validity(), "timed out, crashed and malformed echoes are unknown: " + v);
+        assertEquals(3, v.details().get("unknown").asInt());
+
+        var wrongAmongTimeouts = new History().op("echo", o().put("echo", "a"), null, Op.Type.INFO, 0, 5000, false)
+                .ok("echo", o().put("echo", "b"), o().put("echo", "b!"), 1, 2);
+        assertEquals(Verdict.Validity.INVALID, echo.check(wrongAmongTimeouts.ops).validity());
+
+        var failed = new History().op("echo", o().put("echo", "a"), o().put("type", "error").put("code", 11),
+                Op.Type.FAIL, 0, 1, false);
+        assertEquals(Verdict.Validity.INVALID, echo.check(failed.ops).validity(), "a definite failure is no echo");
     }
 
     @Test

@@ -19,9 +19,10 @@ import tests.support.Histories;
 import tests.support.ShortRuns;
 
 /**
- * Kills and pauses end to end, on real node processes: a run's nodes and their restarts
- * share one parent, the next run's nodes another (the run identity durable nodes rely
- * on); and the checkers reject nodes that keep in memory what must survive a kill.
+ * Kills and pauses end to end, on real node processes: a command's nodes and their
+ * restarts share one parent, the next command's nodes another, as Maelstrom's nodes have
+ * its JVM (TestCountTest: every test of a --test-count too); and the checkers reject
+ * nodes that keep in memory what must survive a kill.
  *
  * <p>The broken nodes run alone, so that every kill with a target hits the node. A
  * request to a killed node holds its client thread for the 5 s timeout, so forty threads
@@ -99,6 +100,7 @@ class CrashTest {
         assertFalse(r.ops().availabilityJudged());
         assertTrue(r.ops().availabilityValid());
         assertEquals(0, r.problems().size(), r.problems().toString());
+        assertEquals(Verdict.Validity.VALID, r.validity(), "a timed-out echo is not wrong, as in Maelstrom's checker");
     }
 
     @Test

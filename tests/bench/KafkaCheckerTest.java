@@ -90,6 +90,25 @@ class KafkaCheckerTest {
         assertEquals(0, v.details().get("warnings").size());
     }
 
+    /**
+     * Jepsen's write-read graph throws on a polled message without a writer (kafka.clj,
+     * wr-graph, :no-writer-of-value), and check-safe turns the throw into :unknown: what
+     * Maelstrom said of a second test that polled the first test's messages.
+     */
+    @Test
+    void aPolledMessageNobodySentMakesTheVerdictUnknownWhateverElseIsWrong() {
+        Verdict alone = new History().send(0, "1", 1, 0).poll(1, "{\"1\":0}", "{\"1\":[[0,1],[1,7]]}").check();
+        assertEquals(Verdict.Validity.UNKNOWN, alone.validity(), alone.findings().toString());
+        Verdict withErrors = new History()
+                .send(0, "1", 1, 0).send(0, "1", 2, 0)
+                .poll(1, "{\"1\":0}", "{\"1\":[[0,1],[1,7]]}")
+                .check();
+        assertEquals(1, findings(withErrors, "inconsistent-offsets").size(), withErrors.findings().toString());
+        assertEquals(Verdict.Validity.UNKNOWN, withErrors.validity());
+        assertTrue(withErrors.findings().stream().anyMatch(f -> f.contains("message 7 was polled but never sent")),
+                withErrors.findings().toString());
+    }
+
     @Test
     void lostSendIsFlaggedWithItsWriter() {
         Verdict v = new History()

@@ -27,7 +27,10 @@ class TxnBrokenNodesTest {
         Nodes.prepare(NODES.stream().map(TxnBrokenNodesTest::script).toArray(String[]::new));
     }
 
-    /** A node's script: the correct store among the fixtures, the broken ones in tests/broken. */
+    /**
+     * A node's script (txn-simple serves both txn workloads): the correct store among the
+     * fixtures, the broken ones in tests/broken.
+     */
     static String script(String node) {
         return (node.equals("txn-simple") ? "tests/fixtures/" : "tests/broken/") + node + ".java";
     }
@@ -40,8 +43,19 @@ class TxnBrokenNodesTest {
     /** Runs a node script on one node, checked for {@code model}; {@code keyCount} null for the default. */
     static Results run(String script, String model, String availability, double seconds, int concurrency,
                        Integer keyCount) throws Exception {
-        var words = new ArrayList<>(List.of("-w", "txn-rw-register", "--bin", "maelstrom.sh", "--node-count", "1",
-                "--time-limit", Double.toString(seconds), "--rate", "500", "--concurrency", Integer.toString(concurrency),
+        return run("txn-rw-register", 1, script, model, availability, seconds, concurrency, keyCount);
+    }
+
+    /**
+     * Runs a node script (a name from {@link #script}) as {@code nodes} nodes of
+     * {@code workload} at 500 transactions per second, checked for {@code model};
+     * {@code availability} and {@code keyCount} null for the defaults.
+     */
+    static Results run(String workload, int nodes, String script, String model, String availability, double seconds,
+                       int concurrency, Integer keyCount) throws Exception {
+        var words = new ArrayList<>(List.of("-w", workload, "--bin", "maelstrom.sh", "--node-count",
+                Integer.toString(nodes), "--time-limit", Double.toString(seconds), "--rate", "500", "--concurrency",
+                Integer.toString(concurrency),
                 "--quiet-period", "0", "--seed", "1", "--consistency-models", model, "--store", "store/tests"));
         if (availability != null) {
             words.addAll(List.of("--availability", availability));

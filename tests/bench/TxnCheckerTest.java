@@ -7,49 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import bench.Op;
 import bench.report.Verdict;
 import bench.workload.txn.TxnWorkload;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tests.support.HandMadeHistory;
 
 /** The txn-rw-register checker on hand-made histories: each anomaly flagged with its transactions, a clean one passing. */
 class TxnCheckerTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    /** Builds a history one transaction at a time; each txn takes 1 ms after the previous. */
-    private static final class History {
-        final List<Op> ops = new ArrayList<>();
-
-        /** A transaction by {@code process}: its request (reads with null) and, when ok, the node's reply. */
-        History txn(int process, Op.Type type, String request, String reply) {
-            long t = ops.size() * 1_000_000L;
-            ObjectNode req = body("txn", request);
-            ObjectNode rep = type == Op.Type.OK ? body("txn_ok", reply) : null;
-            if (type == Op.Type.FAIL) rep = (ObjectNode) json("{\"type\":\"error\",\"code\":30,\"text\":\"conflict\"}");
-            ops.add(new Op(process, "c" + process, "n0", "txn", req, rep, type, t, t + 500_000, false));
-            return this;
-        }
-
-        History ok(int process, String completed) {
-            return txn(process, Op.Type.OK, completed.replaceAll("\\[\"r\",(\\d+),\\d+]", "[\"r\",$1,null]"), completed);
-        }
-
-        private static ObjectNode body(String type, String txn) {
-            return (ObjectNode) json("{\"type\":\"" + type + "\",\"txn\":" + txn + "}");
-        }
-    }
-
-    private static Object json(String text) {
-        try {
-            return MAPPER.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(text, e);
-        }
-    }
-
-    private static Verdict check(String model, History h) {
+    private static Verdict check(String model, HandMadeHistory h) {
         return new TxnWorkload(4, null, 16, List.of(model)).check(h.ops);
     }
 
@@ -59,7 +24,7 @@ class TxnCheckerTest {
 
     @Test
     void cleanHistoryPassesReadCommitted() {
-        var h = new History()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"w\",1,1],[\"r\",2,null]]")
                 .ok(1, "[[\"r\",1,1],[\"w\",1,2]]")
                 .ok(0, "[[\"r\",1,2],[\"w\",2,1]]")
@@ -71,7 +36,7 @@ class TxnCheckerTest {
 
     @Test
     void abortedReadIsG1aNamingReaderAndFailedWriter() {
-        var h = new History()
+        var h = new HandMadeHistory()
                 .txn(0, Op.Type.FAIL, "[[\"w\",1,1]]", null)
                 .ok(1, "[[\"r\",1,1],[\"w\",2,1]]")
                 .ok(0, "[[\"r\",2,1]]");
@@ -88,7 +53,7 @@ class TxnCheckerTest {
 
     @Test
     void intermediateReadIsG1b() {
-        var h = new History()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"w\",1,1],[\"w\",1,2]]")
                 .ok(1, "[[\"r\",1,1]]");
         Verdict v = check("read-committed", h);
@@ -100,14 +65,14 @@ class TxnCheckerTest {
 
     @Test
     void readingOwnIntermediateWriteIsNotG1b() {
-        var h = new History().ok(0, "[[\"w\",1,1],[\"r\",1,1],[\"w\",1,2]]").ok(1, "[[\"r\",1,2]]");
+        var h = new HandMadeHistory().ok(0, "[[\"w\",1,1],[\"r\",1,1],[\"w\",1,2]]").ok(1, "[[\"r\",1,2]]");
         assertTrue(check("read-committed", h).valid());
     }
 
     @Test
     void circularInformationFlowIsG1c() {
         // T0 reads T1's write of key 2 and T1 reads T0's write of key 1.
-        var h = new History()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"w\",1,1],[\"r\",2,1]]")
                 .ok(1, "[[\"w\",2,1],[\"r\",1,1]]");
         Verdict v = check("read-committed", h);
@@ -123,7 +88,7 @@ class TxnCheckerTest {
     void writeCycleIsG0UnderBothModels() {
         // Each txn read the other's write of one key and then overwrote it: x: 1 (T0) → 2 (T1),
         // y: 1 (T1) → 2 (T0), so T0 ww→ T1 ww→ T0.
-        var h = new History()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"r\",2,1],[\"w\",2,2],[\"w\",1,1]]")
                 .ok(1, "[[\"r\",1,1],[\"w\",1,2],[\"w\",2,1]]");
         for (String model : List.of("read-uncommitted", "read-committed")) {
@@ -138,7 +103,7 @@ class TxnCheckerTest {
 
     @Test
     void versionCycleIsCyclicVersions() {
-        var h = new History()
+        var h = new HandMadeHistory()
                 .ok(0, "[[\"w\",1,1]]")
                 .ok(1, "[[\"r\",1,1],[\"w\",1,2]]")
                 .ok(2, "[[\"r\",1,2],[\"w\",1,1]]");
@@ -149,7 +114,7 @@ class TxnCheckerTest {
 
     @Test
     void historyWithoutDependenciesIsInvalidAsInMaelstrom() {
-        var h = new History()
+        var h = new HandMadeHistory()
                 .txn(0, Op.Type.FAIL, "[[\"w\",1,1]]", null)
                 .txn(1, Op.Type.INFO, "[[\"r\",1,null]]", null);
         Verdict v = check("read-committed", h);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import bench.workload.Workload;
+import bench.workload.txn.ListAppendWorkload;
 import bench.workload.txn.TxnWorkload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,14 +17,28 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The txn-rw-register generator: Maelstrom's request shape, unique values per key, bounded writes per key. */
+/**
+ * The txn-rw-register and txn-list-append generators (Jepsen's, the second with appends for
+ * writes): Maelstrom's request shape, unique values per key, bounded writes per key.
+ */
 class TxnGeneratorTest {
+
+    static final int MAX_LENGTH = 3;
+    static final int MAX_WRITES = 5;
 
     @Test
     void transactionsHaveMaelstromsShapeAndUniqueBoundedWrites() {
-        int maxLength = 3;
-        int maxWrites = 5;
-        var workload = new TxnWorkload(maxLength, null, maxWrites, List.of("read-committed"));
+        hasMaelstromsShapeAndUniqueBoundedWrites(new TxnWorkload(MAX_LENGTH, null, MAX_WRITES, List.of("read-committed")),
+                "w");
+    }
+
+    @Test
+    void listAppendTransactionsAppendUniqueBoundedValues() {
+        hasMaelstromsShapeAndUniqueBoundedWrites(new ListAppendWorkload(MAX_LENGTH, null, MAX_WRITES,
+                List.of("strict-serializable")), "append");
+    }
+
+    private static void hasMaelstromsShapeAndUniqueBoundedWrites(Workload workload, String write) {
         var random = new Random(7);
         Map<Long, Set<Long>> written = new HashMap<>();
         var lengths = new HashSet<Integer>();
@@ -36,17 +52,19 @@ class TxnGeneratorTest {
                 assertEquals(3, mop.size(), mop.toString());
                 long key = mop.get(1).asLong();
                 keys.add(key);
-                switch (mop.get(0).asText()) {
-                    case "r" -> assertTrue(mop.get(2).isNull(), mop.toString());
-                    case "w" -> assertTrue(written.computeIfAbsent(key, k -> new HashSet<>()).add(mop.get(2).asLong()),
+                String f = mop.get(0).asText();
+                if (f.equals("r")) {
+                    assertTrue(mop.get(2).isNull(), mop.toString());
+                } else {
+                    assertEquals(write, f, mop.toString());
+                    assertTrue(written.computeIfAbsent(key, k -> new HashSet<>()).add(mop.get(2).asLong()),
                             "value written twice to key " + key + ": " + mop);
-                    default -> throw new AssertionError("unknown micro-op " + mop);
                 }
             }
         }
         assertEquals(Set.of(1, 2, 3), lengths);
-        written.forEach((key, values) -> assertTrue(values.size() <= maxWrites, "key " + key + " got " + values));
+        written.forEach((key, values) -> assertTrue(values.size() <= MAX_WRITES, "key " + key + " got " + values));
         assertTrue(keys.size() > 100, "keys are retired and replaced: " + keys.size());
-        assertNull(workload.nextFinal(0, random), "Maelstrom performs no final reads for txn-rw-register");
+        assertNull(workload.nextFinal(0, random), "Maelstrom performs no final reads for either");
     }
 }

@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //SOURCES ../../lib/*.java ../fixtures/txn-store.java
-//DESCRIPTION A deliberately broken txn node: aborts every third writing transaction without undoing its writes (G1a).
+//DESCRIPTION A deliberately broken txn node (registers or lists): aborts every third writing transaction without undoing its writes (G1a).
 
 import java.util.concurrent.atomic.AtomicLong;
 import lib.RpcError;
@@ -16,7 +16,7 @@ class TxnG1a {
         TxnStore.serve((txn, store) -> {
             var done = store.applyAll(txn);
             boolean writes = false;
-            for (var mop : txn) writes |= mop.get(0).asText().equals("w");
+            for (var mop : txn) writes |= TxnStore.writes(mop);
             if (writes && writers.incrementAndGet() % 3 == 0) throw new RpcError(RpcError.TXN_CONFLICT, "aborted");
             return done;
         });

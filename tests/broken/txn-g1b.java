@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //SOURCES ../../lib/*.java ../fixtures/txn-store.java
-//DESCRIPTION A deliberately broken txn node: publishes writes one by one and lingers after one that the transaction overwrites later (G1b).
+//DESCRIPTION A deliberately broken txn node (registers or lists): publishes writes one by one and lingers after one that the transaction writes over later (G1b).
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
@@ -15,9 +15,9 @@ class TxnG1b {
             for (int i = 0; i < txn.size(); i++) {
                 var mop = txn.get(i);
                 done.add(store.apply(mop));
-                if (!mop.get(0).asText().equals("w")) continue;
+                if (!TxnStore.writes(mop)) continue;
                 for (int j = i + 1; j < txn.size(); j++) {
-                    if (txn.get(j).get(0).asText().equals("w") && txn.get(j).get(1).equals(mop.get(1))) {
+                    if (TxnStore.writes(txn.get(j)) && txn.get(j).get(1).equals(mop.get(1))) {
                         Thread.sleep(20);
                         break;
                     }

@@ -30,7 +30,7 @@ class BroadcastHubCutOffTest {
 
     @Test
     void aLeafWhoseHubAnswersNothingSendsItsValuesToTheOtherNodesItself() throws Exception {
-        try (var leaf = Restartable.start(1, "broadcast", CHECKS)) {
+        try (var leaf = Restartable.start("broadcast", CHECKS)) {
             assertEquals("init_ok", leaf.init("n1", "n0", "n1", "n2", "n3").path("type").asText());
             broadcast(leaf, 7, 1);
             JsonNode direct = leaf.nextTo("n2", Duration.ofSeconds(5)).get("body");
@@ -40,7 +40,7 @@ class BroadcastHubCutOffTest {
 
     @Test
     void aLeafWhoseHubConfirmsSendsToNoOtherNode() throws Exception {
-        try (var leaf = Restartable.start(1, "broadcast", CHECKS)) {
+        try (var leaf = Restartable.start("broadcast", CHECKS)) {
             assertEquals("init_ok", leaf.init("n1", "n0", "n1", "n2", "n3").path("type").asText());
             var elsewhere = new ArrayList<JsonNode>();
             int taken = 0;

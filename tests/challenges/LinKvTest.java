@@ -20,11 +20,11 @@ import tests.support.Nodes;
  * against lin-kv.java on the bench, shorter, with partitions every two seconds where the
  * command has them. Each must be linearizable, answer most requests, and cost fewer
  * messages than Maelstrom's Ruby demo: its figures, and those of the full runs, are in
- * README.md.
+ * docs/figures.md.
  */
 class LinKvTest {
 
-    /** Maelstrom's Ruby demo spends 3.73 (README): batching keeps this far below, even in a short run. */
+    /** Maelstrom's Ruby demo spends 3.73 (docs/figures.md): batching keeps this far below, even in a short run. */
     static final double MAX_SERVERS_MSGS_PER_OP = 3.73;
     /**
      * A cas with a random expected value fails (error 22) about four times in five, and

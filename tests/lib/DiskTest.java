@@ -3,85 +3,150 @@ package tests.lib;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import lib.Disk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where {@link Disk} keeps a node's state, what it cleans, and how its journals read back. */
+/** Which folder {@link Disk} gives a node, what it cleans, and how its journals read back. */
 class DiskTest {
 
     record Entry(String key, long value) {}
 
-    static final ProcessHandle ME = ProcessHandle.current();
-
     @TempDir
     Path root;
 
-    static long start(ProcessHandle process) {
-        return process.info().startInstant().orElseThrow().toEpochMilli();
-    }
-
-    /** A pid that was alive and has ended. */
-    static long deadPid() throws Exception {
-        Process p = new ProcessBuilder("true").start();
-        p.waitFor();
-        return p.pid();
+    /** A folder as a node of another, ended process left it, marked abandoned {@code ago} nanoseconds ago. */
+    Path leftBehind(String name, Long markedAgo) throws Exception {
+        Path folder = Files.createDirectories(root.resolve(name));
+        Files.writeString(folder.resolve("values.jsonl"), "{}\n");
+        if (markedAgo != null) Files.writeString(folder.resolve(Disk.ABANDONED_MARK), Long.toString(System.nanoTime() - markedAgo));
+        return folder;
     }
 
     @Test
-    void removesRunsWhoseProcessIsGoneOrStartedAtAnotherTimeAndKeepsLiveOnes() throws Exception {
-        Path dead = Files.createDirectories(root.resolve("run-" + deadPid() + "-1234/n0"));
-        Path reused = Files.createDirectories(root.resolve("run-" + ME.pid() + "-" + (start(ME) - 1000) + "/n0"));
-        Path live = Files.createDirectories(root.resolve("run-" + ME.pid() + "-" + start(ME) + "/n1"));
-        Path foreign = Files.createDirectories(root.resolve("not-a-run"));
-        Files.writeString(dead.resolve("values.jsonl"), "{}\n");
-        Disk disk = Disk.open(root, ME, "n0");
-        assertFalse(Files.exists(dead.getParent()), "a run whose process ended");
-        assertFalse(Files.exists(reused.getParent()), "a run of a pid now held by another process");
-        assertTrue(Files.exists(live), "this run's other node");
-        assertTrue(Files.exists(foreign), "what is not a run's");
-        assertEquals(live.resolveSibling("n0"), disk.folder());
+    void removesFoldersUnheldForAnHourSinceMarkedOrMarkedBeforeAReboot() throws Exception {
+        long hour = Disk.ABANDONED.toNanos();
+        Path old = leftBehind("n0-old", hour + 1_000_000_000L);
+        Path rebooted = leftBehind("n0-rebooted", -hour); // marked at a monotonic time still to come: another boot's
+        Path recent = leftBehind("n0-recent", hour / 2);
+        Path unmarked = leftBehind("n0-unmarked", null);
+        Files.setLastModifiedTime(unmarked.resolve("values.jsonl"), FileTime.fromMillis(0)); // a wall-clock age counts for nothing
+        Disk.open(root, "n1-new");
+        assertFalse(Files.exists(old), "unheld for over an hour since it was marked");
+        assertFalse(Files.exists(rebooted), "marked before a reboot");
+        assertTrue(Files.exists(recent.resolve("values.jsonl")), "marked half an hour ago");
+        assertTrue(Files.exists(unmarked.resolve("values.jsonl")), "seen unheld for the first time");
+        assertTrue(Files.exists(unmarked.resolve(Disk.ABANDONED_MARK)), "and marked");
+    }
+
+    @Test
+    void aHeldFolderIsNeverRemovedAndOpeningTakesTheMarkOff() throws Exception {
+        Disk held = Disk.open(root, "n0-held"); // held by this process from now on
+        Files.writeString(held.folder().resolve(Disk.ABANDONED_MARK), Long.toString(System.nanoTime() - 2 * Disk.ABANDONED.toNanos()));
+        Disk.open(root, "n1-other");
+        assertTrue(Files.exists(held.folder()), "a folder a live process holds");
+        Path restarted = leftBehind("n2-restarted", 0L);
+        assertEquals(restarted, Disk.open(root, "n2-restarted").folder());
+        assertFalse(Files.exists(restarted.resolve(Disk.ABANDONED_MARK)), "its node came back");
+    }
+
+    @Test
+    void theRootIsThisUsersAloneAndEachUserHasHisOwn() throws Exception {
+        Disk.open(root.resolve("mine"), "n0-a");
+        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE),
+                Files.getPosixFilePermissions(root.resolve("mine")));
+        String user = System.getProperty("user.name");
+        try {
+            System.setProperty("user.name", "alice");
+            Path alice = Disk.root();
+            System.setProperty("user.name", "bob");
+            assertNotEquals(alice, Disk.root());
+            System.setProperty("user.name", "../bob");
+            assertEquals(alice.getParent(), Disk.root().getParent(), "no user name leads out of the temp dir");
+        } finally {
+            System.setProperty("user.name", user);
+        }
+    }
+
+    @Test
+    void aFolderNameThatIsNotOneIsRefused() {
+        for (String name : List.of("..", "../n0", "a/b", "", ".hidden", "n 1")) {
+            assertThrows(IllegalArgumentException.class, () -> Disk.open(root, name), name);
+        }
+    }
+
+    /**
+     * A node names its folder in lin-kv at init: a fresh name where lin-kv has none for
+     * it (a new test), the name lin-kv holds where it has one (a restart in this test).
+     */
+    @Test
+    void aNodeTakesAFreshFolderInANewTestAndItsOwnAfterARestart() throws Exception {
+        var folder = new AtomicReference<Path>();
+        String name;
+        try (var n = NodeHarness.start(node -> node.onInit(() -> folder.set(Disk.open(node).folder())))) {
+            n.send("c0", "{\"type\":\"init\",\"node_id\":\"n1\",\"node_ids\":[\"n1\"],\"msg_id\":1}");
+            JsonNode cas = n.next();
+            assertEquals("lin-kv", cas.get("dest").asText());
+            JsonNode body = cas.get("body");
+            assertEquals("cas", body.get("type").asText());
+            assertEquals(Disk.KEY + "n1", body.get("key").asText());
+            assertEquals(body.get("from"), body.get("to"));
+            assertTrue(body.get("create_if_not_exists").asBoolean());
+            name = body.get("to").asText();
+            n.send("lin-kv", "{\"type\":\"cas_ok\",\"in_reply_to\":" + body.get("msg_id") + "}");
+            assertEquals("init_ok", n.nextBody().get("type").asText());
+            assertEquals(Disk.root().resolve(name), folder.get());
+        }
+        try (var n = NodeHarness.start(node -> node.onInit(() -> folder.set(Disk.open(node).folder())))) {
+            n.send("c0", "{\"type\":\"init\",\"node_id\":\"n1\",\"node_ids\":[\"n1\"],\"msg_id\":1}");
+            JsonNode cas = n.nextBody();
+            assertNotEquals(name, cas.get("to").asText(), "every start offers a new name");
+            n.send("lin-kv", "{\"type\":\"error\",\"code\":22,\"text\":\"current value is another\",\"in_reply_to\":"
+                    + cas.get("msg_id") + "}");
+            JsonNode read = n.nextBody();
+            assertEquals("read", read.get("type").asText());
+            n.send("lin-kv", "{\"type\":\"read_ok\",\"value\":\"" + name + "\",\"in_reply_to\":" + read.get("msg_id") + "}");
+            assertEquals("init_ok", n.nextBody().get("type").asText());
+            assertEquals(Disk.root().resolve(name), folder.get(), "the folder of its first start");
+        }
     }
 
     @Test
     void journalsReadBackWhatWasAppendedAndDropATornLastLine() throws Exception {
-        Disk disk = Disk.open(root, ME, "n0");
+        Disk disk = Disk.open(root, "n0");
         var journal = disk.journal("entries", Entry.class);
         assertEquals(List.of(), journal.records());
         journal.append(new Entry("a", 1));
         journal.append(List.of(new Entry("b", 2), new Entry("c", 3)));
         Path file = disk.folder().resolve("entries.jsonl");
-        Files.write(file, "{\"key\":\"d\",\"val".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
-        var reopened = Disk.open(root, ME, "n0").journal("entries", Entry.class);
+        Files.write(file, "{\"key\":\"d\",\"val".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        var reopened = Disk.open(root, "n0").journal("entries", Entry.class);
         assertEquals(List.of(new Entry("a", 1), new Entry("b", 2), new Entry("c", 3)), reopened.records());
         reopened.append(new Entry("e", 5)); // on a line of its own: the torn bytes are gone
         assertEquals(List.of(new Entry("a", 1), new Entry("b", 2), new Entry("c", 3), new Entry("e", 5)),
-                Disk.open(root, ME, "n0").journal("entries", Entry.class).records());
+                Disk.open(root, "n0").journal("entries", Entry.class).records());
     }
 
     @Test
     void replaceRewritesTheJournalAndLaterAppendsFollowIt() throws Exception {
-        var journal = Disk.open(root, ME, "n0").journal("entries", Entry.class);
+        var journal = Disk.open(root, "n0").journal("entries", Entry.class);
         journal.append(List.of(new Entry("a", 1), new Entry("a", 2)));
         journal.replace(List.of(new Entry("a", 2)));
         journal.append(new Entry("b", 3));
         assertEquals(List.of(new Entry("a", 2), new Entry("b", 3)),
-                Disk.open(root, ME, "n0").journal("entries", Entry.class).records());
-    }
-
-    @Test
-    void everyNodeIdGetsAFolderOfItsOwnInsideTheRun() {
-        Path run = Disk.open(root, ME, "n0").folder().getParent();
-        for (String id : List.of("..", "../n0", "a/b", "", ".hidden", "n 1")) {
-            Path folder = Disk.open(root, ME, id).folder();
-            assertEquals(run, folder.getParent(), id);
-            assertNotEquals(run.resolve("n0"), folder, id);
-        }
+                Disk.open(root, "n0").journal("entries", Entry.class).records());
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -106,6 +107,74 @@ class NodeTest {
             var first = n.next();
             assertEquals("n1", first.get("src").asText());
             assertEquals(5, first.get("body").get("in_reply_to").asLong(), "the first line out is init_ok");
+            var held = new java.util.TreeMap<Long, String>();
+            for (int i = 0; i < 2; i++) {
+                JsonNode body = n.nextBody();
+                held.put(body.get("in_reply_to").asLong(), body.get("type").asText() + " " + body.path("code").asInt());
+            }
+            assertEquals("{3=echo_ok 0, 4=error 10}", held.toString(), "what came before init is handled after it");
+        }
+    }
+
+    /**
+     * After a restart, peers' messages reach the new process before Maelstrom's init: no
+     * handler sees them until the init listeners have returned, and they keep their order.
+     */
+    @Test
+    void messagesReadBeforeInitWaitForTheInitListenersInOrder() throws Exception {
+        var restored = new AtomicBoolean();
+        var seen = new CopyOnWriteArrayList<String>();
+        try (var n = NodeHarness.start(node -> {
+            node.handle(Echo.class, request -> {
+                seen.add(request.body().echo().asText() + (restored.get() ? "" : " before the state was restored"));
+                request.reply(new EchoOk(request.body().echo()));
+            });
+            node.onInit(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                restored.set(true);
+            });
+        })) {
+            for (int i = 1; i <= 3; i++) n.send("c1", "{\"type\":\"echo\",\"echo\":\"" + i + "\",\"msg_id\":" + i + "}");
+            n.send("c0", """
+                    {"type":"init","node_id":"n1","node_ids":["n1"],"msg_id":9}""");
+            assertEquals("init_ok", n.nextBody().get("type").asText());
+            for (int i = 0; i < 3; i++) n.next();
+            assertEquals(Set.of("1", "2", "3"), Set.copyOf(seen), "handled after the listener: " + seen);
+        }
+    }
+
+    /** An init listener may wait for an RPC: its reply is read while the listener waits. */
+    @Test
+    void anInitListenerMayWaitForAnRpc() throws Exception {
+        var answer = new AtomicInteger();
+        try (var n = NodeHarness.start(node -> node.onInit(
+                () -> answer.set((int) node.syncRpc("lin-kv", new Ask(null), Answer.class, Duration.ofSeconds(5)).answer())))) {
+            n.send("c0", """
+                    {"type":"init","node_id":"n1","node_ids":["n1"],"msg_id":1}""");
+            JsonNode ask = n.next();
+            assertEquals("lin-kv", ask.get("dest").asText());
+            n.send("lin-kv", "{\"type\":\"answer\",\"answer\":42,\"in_reply_to\":" + ask.get("body").get("msg_id") + "}");
+            assertEquals("init_ok", n.nextBody().get("type").asText());
+            assertEquals(42, answer.get());
+        }
+    }
+
+    /**
+     * A reply completes an RPC only if it comes from where the request went: a peer's late
+     * answer to this node's previous incarnation may carry the same id.
+     */
+    @Test
+    void aReplyFromAnotherSenderThanTheRequestsDestinationIsNotItsAnswer() throws Exception {
+        try (var n = NodeHarness.started(NodeTest::echo)) {
+            CompletableFuture<Answer> asked = n.node.rpc("n2", new Ask(null), Answer.class, Duration.ofSeconds(5));
+            long msgId = n.next().get("body").get("msg_id").asLong();
+            n.send("n3", "{\"type\":\"answer\",\"answer\":1,\"in_reply_to\":" + msgId + "}");
+            n.send("n2", "{\"type\":\"answer\",\"answer\":2,\"in_reply_to\":" + msgId + "}");
+            assertEquals(2, Node.await(asked).answer());
         }
     }
 

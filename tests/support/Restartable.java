@@ -15,43 +15,46 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import lib.Disk;
 
 /**
- * A run of one node, as Maelstrom's kill fault makes it: a bash of its own starts the
- * node script through maelstrom.sh from the temp dir, and starts it again each time it
- * ends, on the same stdin and stdout. The bash is the run, the parent every incarnation
- * shares, as Maelstrom's JVM is; each Restartable is a run of its own.
+ * One node through a test of its own, as Maelstrom's kill fault runs it: each
+ * incarnation is a new process, started through a shell that does not exec it (so its
+ * parent differs from the last one's, as a user's own wrapper makes it), on its own
+ * stdin and stdout, from the temp dir. The test's {@code lin-kv} service lives here:
+ * every message the node sends it is answered here, from one map for the whole test,
+ * as Maelstrom's is; each Restartable is a test of its own, with a fresh map.
  */
 public final class Restartable implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path ROOT = Path.of("").toAbsolutePath();
 
-    private final Process run;
-    private final Writer in;
-    private final BufferedReader out;
+    private final List<String> command;
+    private final TestLinKv linKv = new TestLinKv();
+    private Process node;
+    private Writer in;
+    private BufferedReader out;
 
-    private Restartable(Process run) {
-        this.run = run;
-        this.in = new OutputStreamWriter(run.getOutputStream(), StandardCharsets.UTF_8);
-        this.out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+    private Restartable(List<String> command) throws IOException {
+        this.command = command;
+        launch();
     }
 
-    /**
-     * Starts a run of {@code incarnations} starts of the node {@code name} (a workload or
-     * a script's path), with {@code args}; its stderr is discarded.
-     */
-    public static Restartable start(int incarnations, String name, String... args) throws IOException {
-        var command = new ArrayList<>(List.of("bash", "-c",
-                "for ((i = 0; i < $0; i++)); do \"$@\"; done; exit 0", // not exec'd: the bash stays the parent
-                String.valueOf(incarnations), ROOT.resolve("maelstrom.sh").toString(), name));
+    /** Starts the node {@code name} (a workload or a script's path) with {@code args}; its stderr is discarded. */
+    public static Restartable start(String name, String... args) throws IOException {
+        var command = new ArrayList<>(List.of("sh", "-c", "\"$@\"; exit $?", // two commands: sh waits, it does not exec
+                "wrapper", ROOT.resolve("maelstrom.sh").toString(), name));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(Path.of(System.getProperty("java.io.tmpdir")).toFile())
+        return new Restartable(command);
+    }
+
+    private void launch() throws IOException {
+        node = new ProcessBuilder(command).directory(Path.of(System.getProperty("java.io.tmpdir")).toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        return new Restartable(p);
+        in = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8);
+        out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
     }
 
     /** Writes a line to the node's stdin. */
@@ -72,16 +75,24 @@ public final class Restartable implements AutoCloseable {
         return nextTo("c0", Duration.ofSeconds(20)).get("body");
     }
 
-    /** The next message the node prints, or null when none comes {@code within}. */
+    /**
+     * The next message the node prints, or null when none comes {@code within}; what it
+     * sends {@code lin-kv} is answered, not returned.
+     */
     public JsonNode next(Duration within) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        while (!out.ready()) {
-            if (System.nanoTime() > deadline) return null;
-            Thread.sleep(5);
+        while (true) {
+            while (!out.ready()) {
+                if (System.nanoTime() > deadline) return null;
+                Thread.sleep(5);
+            }
+            String line = out.readLine();
+            assertNotNull(line, "the node ended its output");
+            JsonNode message = JSON.readTree(line);
+            String answer = linKv.answer(message);
+            if (answer == null) return message;
+            send(answer);
         }
-        String line = out.readLine();
-        assertNotNull(line, "the node ended its output");
-        return JSON.readTree(line);
     }
 
     /** The next message to {@code dest}, skipping others; fails after {@code within}. */
@@ -108,22 +119,30 @@ public final class Restartable implements AutoCloseable {
         return replyTo(client, JSON.readTree(body).path("msg_id").asLong(), Duration.ofSeconds(10));
     }
 
-    /** The folder where node {@code nodeId} of this run keeps its state (lib/Disk owns where that is). */
+    /** The folder where node {@code nodeId} keeps its state in this test, as lin-kv names it (lib/Disk owns where). */
     public Path folder(String nodeId) {
-        return Disk.open(Path.of(System.getProperty("java.io.tmpdir"), Disk.ROOT), run.toHandle(), nodeId).folder();
+        JsonNode name = linKv.value(Disk.KEY + nodeId);
+        assertTrue(name.isTextual(), "lin-kv names no folder for " + nodeId + ": " + name);
+        return Disk.root().resolve(name.asText());
     }
 
-    /** SIGKILLs the running incarnation and waits for it to end; the bash starts the next. */
-    public void kill() throws InterruptedException {
-        Optional<ProcessHandle> node = run.toHandle().children().findFirst();
-        assertTrue(node.isPresent(), "no node is running");
-        node.get().destroyForcibly();
-        node.get().onExit().orTimeout(10, TimeUnit.SECONDS).join();
+    /**
+     * SIGKILLs the running incarnation, its wrapper and all under it, as Maelstrom's kill
+     * does, waits for them to end, and starts the next incarnation through a new wrapper.
+     */
+    public void kill() throws IOException {
+        ProcessHandle wrapper = node.toHandle();
+        List<ProcessHandle> all = new ArrayList<>(wrapper.descendants().toList());
+        all.add(wrapper);
+        all.forEach(ProcessHandle::destroyForcibly);
+        all.forEach(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+        node.getOutputStream().close();
+        launch();
     }
 
     @Override
     public void close() {
-        run.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-        run.destroyForcibly();
+        node.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        node.destroyForcibly();
     }
 }

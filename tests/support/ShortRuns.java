@@ -3,12 +3,15 @@ package tests.support;
 import bench.cli.TestCommand;
 import bench.report.Results;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 
 /**
  * Short bench runs of a node through maelstrom.sh for the end-to-end tests, made the one
- * way the tests drive the bench: its own command line, {@link TestCommand#run}.
+ * way the tests drive the bench: its own command line, {@link TestCommand#run}, or
+ * {@link TestCommand} as bench's command line executes it, for its exit code.
  */
 public final class ShortRuns {
 
@@ -25,17 +28,36 @@ public final class ShortRuns {
     /**
      * Builds {@code script} (a workload name or a node script's path), then runs it under
      * {@code workload} with the short flags and then {@code flags}, which win; writes the
-     * run's folder in a temporary store and prints the results on stderr.
+     * run's folder in a temporary store and prints the results on stderr. With a
+     * {@code --test-count}, answers the last test's results.
      */
     public static Results run(String workload, String script, String... flags) throws Exception {
+        return runAll(workload, script, flags).getLast();
+    }
+
+    /** As {@link #run}, answering every test's results, in order. */
+    public static List<Results> runAll(String workload, String script, String... flags) throws Exception {
         Nodes.prepare(script);
-        var words = new ArrayList<>(List.of("-w", workload, "--bin", "maelstrom.sh",
-                "--store", Files.createTempDirectory("bench-test").toString()));
+        List<Results> tests = TestCommand.runAll(words(Files.createTempDirectory("bench-test"), workload, script, flags));
+        tests.forEach(results -> results.print(System.err));
+        return tests;
+    }
+
+    /**
+     * As {@link #run}, in {@code store}, through bench's command line as {@code bench
+     * test} executes it (results printed on stdout); answers its exit code.
+     */
+    public static int exitCode(Path store, String workload, String script, String... flags) throws Exception {
+        Nodes.prepare(script);
+        return new CommandLine(new TestCommand()).setOverwrittenOptionsAllowed(true)
+                .execute(words(store, workload, script, flags));
+    }
+
+    private static String[] words(Path store, String workload, String script, String... flags) {
+        var words = new ArrayList<>(List.of("-w", workload, "--bin", "maelstrom.sh", "--store", store.toString()));
         words.addAll(SHORT);
         words.addAll(List.of(flags));
         words.addAll(List.of("--", script));
-        Results results = TestCommand.run(words.toArray(String[]::new));
-        results.print(System.err);
-        return results;
+        return words.toArray(String[]::new);
     }
 }

@@ -44,8 +44,10 @@ import java.util.TreeMap;
  *   <li>G1c-realtime: an ok poll returned a message sent only after the poll completed
  *       (Jepsen's cycle search over write-read and realtime edges finds exactly these).</li>
  * </ul>
- * A polled message that was never sent makes Jepsen's analysis throw; here it makes the
- * verdict unknown. The worst realtime lag goes into the details. Committed offsets are not
+ * A polled message that was never sent makes Jepsen's analysis throw (its write-read graph
+ * finds no writer), which Maelstrom reports as unknown whatever else the history holds;
+ * here it makes the verdict unknown too, the other findings kept for reading. The worst
+ * realtime lag goes into the details. Committed offsets are not
  * checked by Jepsen (its client keeps them inside poll operations); a committed offset seen
  * going backwards is reported in the details as a warning, without changing the verdict.
  */
@@ -167,8 +169,8 @@ final class KafkaChecker {
         var types = new ArrayList<String>();
         errors.fieldNames().forEachRemaining(types::add);
         details.set("error_types", Json.array().addAll(types.stream().map(TextNode::valueOf).toList()));
-        Verdict.Validity validity = !types.isEmpty() ? Verdict.Validity.INVALID
-                : unknown ? Verdict.Validity.UNKNOWN : Verdict.Validity.VALID;
+        Verdict.Validity validity = unknown ? Verdict.Validity.UNKNOWN
+                : !types.isEmpty() ? Verdict.Validity.INVALID : Verdict.Validity.VALID;
         return new Verdict(validity, details, findings);
     }
 

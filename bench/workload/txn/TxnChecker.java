@@ -154,16 +154,8 @@ final class TxnChecker {
     /** The txn operations as transactions: an ok one as the node completed it, others as requested. */
     static List<Txn> parse(List<Op> history) {
         var txns = new ArrayList<Txn>();
-        for (Op op : history) {
-            if (!"txn".equals(op.f())) continue;
-            List<Mop> completed = op.ok() && op.reply() != null ? mops(op.reply().get("txn")) : null;
-            // A reply that is not a transaction fails Maelstrom's schema check, which makes the op indefinite.
-            Op seen = completed == null && op.ok()
-                    ? new Op(op.process(), op.client(), op.node(), op.f(), op.request(), op.reply(), Op.Type.INFO,
-                    op.invokedAt(), op.completedAt(), op.isFinal())
-                    : op;
-            List<Mop> mops = completed != null ? completed : mops(op.request().get("txn"));
-            txns.add(new Txn(txns.size(), seen, mops == null ? List.of() : mops));
+        for (var parsed : TxnHistory.parse(history, TxnChecker::mops)) {
+            txns.add(new Txn(txns.size(), parsed.op(), parsed.mops()));
         }
         return txns;
     }

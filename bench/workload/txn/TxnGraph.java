@@ -24,6 +24,12 @@ final class TxnGraph {
     static final int WR = 2;
     /** Read-write (anti-dependency): the source read a version the target's write came after. */
     static final int RW = 4;
+    /** Process order: the same client process completed the source before it invoked the target. */
+    static final int PROCESS = 8;
+    /** Realtime order: the source completed before the target was invoked. */
+    static final int REALTIME = 16;
+    /** Every relation. */
+    static final int ALL = WW | WR | RW | PROCESS | REALTIME;
 
     /** Insertion-ordered, so that searches (and the cycles reported) do not depend on hashing. */
     private final Map<Integer, Map<Integer, Integer>> out = new LinkedHashMap<>();
@@ -38,6 +44,11 @@ final class TxnGraph {
     /** Whether the graph has no vertex (Elle's empty-transaction-graph). */
     boolean isEmpty() {
         return out.isEmpty();
+    }
+
+    /** The vertices, in the order they were first linked. */
+    Set<Integer> vertices() {
+        return out.keySet();
     }
 
     /** The relations on the edge from one vertex to another (0 for none). */
@@ -57,8 +68,8 @@ final class TxnGraph {
         var stack = new ArrayDeque<Integer>();
         var result = new ArrayList<Set<Integer>>();
         int counter = 0;
-        for (int root : out.keySet()) {
-            if (index.containsKey(root) || (within != null && !within.contains(root))) continue;
+        for (int root : within == null ? out.keySet() : within) {
+            if (index.containsKey(root) || !out.containsKey(root)) continue;
             // Each frame is a vertex and the iterator over its remaining successors.
             var frames = new ArrayDeque<Map.Entry<Integer, Iterator<Integer>>>();
             index.put(root, counter);

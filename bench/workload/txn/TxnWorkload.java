@@ -1,11 +1,9 @@
 package bench.workload.txn;
 
-import bench.Json;
 import bench.Op;
 import bench.report.Verdict;
 import bench.workload.KeyPool;
 import bench.workload.Workload;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Random;
@@ -15,14 +13,13 @@ import java.util.Set;
  * Maelstrom's txn-rw-register workload: each request is one transaction
  * {@code txn{txn:[["r",k,null],["w",k,v]...]}} of 1 to maxTxnLength micro-ops, reads and
  * writes at even odds, keys and values as Elle's {@code wr-txns} draws them (see
- * {@link KeyPool}). There is no final phase: Maelstrom's final reads for this workload
+ * {@link TxnRequests} and {@link KeyPool}). There is no final phase: Maelstrom's final reads for this workload
  * need a key tracker it does not install, so it performs none (it still heals and waits
  * the quiet period before its empty final phase, which changes nothing the checker sees).
  */
 public final class TxnWorkload implements Workload {
 
-    private final int maxTxnLength;
-    private final KeyPool pool;
+    private final TxnRequests requests;
     private final TxnChecker checker;
 
     /**
@@ -33,24 +30,19 @@ public final class TxnWorkload implements Workload {
      *                          ("read-uncommitted", "read-committed")
      */
     public TxnWorkload(int maxTxnLength, Integer keyCount, int maxWritesPerKey, List<String> consistencyModels) {
-        if (maxTxnLength < 1) throw new IllegalArgumentException("max-txn-length must be positive");
-        this.maxTxnLength = maxTxnLength;
-        this.pool = new KeyPool(keyCount, maxWritesPerKey);
+        this.requests = new TxnRequests(maxTxnLength, keyCount, maxWritesPerKey, "w");
         this.checker = new TxnChecker(Set.copyOf(consistencyModels.stream().map(TxnChecker.Model::of).toList()));
     }
 
     @Override
     public ObjectNode next(int process, Random random) {
-        ObjectNode body = Json.object().put("type", "txn");
-        ArrayNode txn = body.putArray("txn");
-        int length = 1 + random.nextInt(maxTxnLength);
-        for (int i = 0; i < length; i++) {
-            KeyPool.Draw draw = pool.draw(random);
-            ArrayNode mop = txn.addArray().add(draw.write() ? "w" : "r").add(draw.key());
-            if (draw.write()) mop.add(draw.value());
-            else mop.addNull();
-        }
-        return body;
+        return requests.next(random);
+    }
+
+    /** Maelstrom's txn-rw-register client is reusable ({@code txn_rw_register.clj}, {@code reusable?}). */
+    @Override
+    public boolean reusableClient() {
+        return true;
     }
 
     @Override
