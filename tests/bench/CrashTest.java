@@ -139,6 +139,14 @@ class CrashTest {
         assertEquals(Verdict.Validity.VALID, calm.validity(), "without kills the same node is correct");
     }
 
+    /** counter-in-memory alone is a correct counter that keeps its count only in memory. */
+    @Test
+    void counterThatKeepsItsCountOnlyInMemory() throws Exception {
+        rejectedUnderKills("g-counter", "tests/broken/counter-in-memory.java");
+        Results calm = ShortRuns.run("g-counter", "tests/broken/counter-in-memory.java", "--node-count", "1");
+        assertEquals(Verdict.Validity.VALID, calm.validity(), "without kills the same node is correct");
+    }
+
     /** kafka-simple is a correct single-node log that acknowledges sends it holds only in memory. */
     @Test
     void kafkaThatAcknowledgesSendsBeforeTheyAreDurable() throws Exception {

@@ -23,6 +23,7 @@ class RepeatedTestsTest {
     @CsvSource(delimiter = '|', textBlock = """
             unique-ids      | unique-ids      | --rate 100
             broadcast       | broadcast       | --node-count 3 --rate 20
+            g-counter       | g-counter       | --rate 100 --quiet-period 4
             kafka           | kafka           | --node-count 2 --concurrency 4 --rate 100
             txn-rw-register | txn-rw-register | --node-count 2 --concurrency 4 --rate 100 --consistency-models read-committed
             lin-kv          | lin-kv          | --node-count 3 --concurrency 6 --rate 30 --time-limit 5

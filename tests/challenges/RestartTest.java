@@ -35,11 +35,12 @@ class RestartTest {
     static final String BROADCAST_IN_MEMORY = "tests/broken/broadcast-no-gossip.java";
     static final String KAFKA_IN_MEMORY = "tests/fixtures/kafka-simple.java";
     static final String TXN_IN_MEMORY = "tests/fixtures/txn-simple.java";
+    static final String COUNTER_IN_MEMORY = "tests/broken/counter-in-memory.java";
 
     @BeforeAll
     static void prepare() throws Exception {
-        Nodes.prepare("unique-ids", "broadcast", "kafka", "txn-rw-register", "lin-kv",
-                IDS_IN_MEMORY, BROADCAST_IN_MEMORY, KAFKA_IN_MEMORY, TXN_IN_MEMORY);
+        Nodes.prepare("unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "lin-kv",
+                IDS_IN_MEMORY, BROADCAST_IN_MEMORY, COUNTER_IN_MEMORY, KAFKA_IN_MEMORY, TXN_IN_MEMORY);
     }
 
     /** Asserts that {@code check} fails on the assertion named by {@code message}: it caught the loss, not something else. */
@@ -152,6 +153,32 @@ class RestartTest {
             ok(other.init("n0", "n0"));
             ok(run.init("n0", "n0"));
             assertEquals("[7]", run.call("c1", "n0", "{\"type\":\"read\",\"msg_id\":2}").get("messages").toString());
+        }
+    }
+
+    // g-counter
+
+    @Test
+    void gCounterKeepsItsAcknowledgedCountWhereACounterInMemoryLosesIt() throws Exception {
+        counterKeepsCount("g-counter");
+        assertLost("the count after the kill", () -> counterKeepsCount(COUNTER_IN_MEMORY));
+    }
+
+    /** A lone node takes 30 adds, is killed and restarted: a read returns their sum, and the next add counts on from it. */
+    static void counterKeepsCount(String name) throws Exception {
+        try (var run = Restartable.start(name)) {
+            ok(run.init("n0", "n0"));
+            long sum = 0;
+            for (int delta = 1; delta <= 30; delta++) {
+                ok(run.call("c1", "n0", "{\"type\":\"add\",\"delta\":" + delta + ",\"msg_id\":" + delta + "}"));
+                sum += delta;
+            }
+            run.kill();
+            ok(run.init("n0", "n0"));
+            assertEquals(sum, run.call("c1", "n0", "{\"type\":\"read\",\"msg_id\":40}").get("value").asLong(),
+                    "the count after the kill");
+            ok(run.call("c1", "n0", "{\"type\":\"add\",\"delta\":100,\"msg_id\":41}"));
+            assertEquals(sum + 100, run.call("c1", "n0", "{\"type\":\"read\",\"msg_id\":42}").get("value").asLong());
         }
     }
 

@@ -297,11 +297,27 @@ class ScriptsTest {
         }
     }
 
+    /** Starts g-counter with its count in seq-kv, as n0 alone, and answers its read of its key at init: none. */
+    private static Launched gCounterOnSeqKv() throws Exception {
+        var node = Launched.start("g-counter", "durable=seqkv");
+        node.send(init("n0", "n0"));
+        JsonNode read = null;
+        boolean initialized = false;
+        while (read == null || !initialized) { // init_ok and the read of its key, in either order
+            JsonNode m = node.next(Duration.ofSeconds(5));
+            assertNotNull(m, "init_ok " + initialized + ", read " + read);
+            if (m.get("dest").asText().equals("seq-kv")) read = m.get("body");
+            else initialized = m.get("body").get("type").asText().equals("init_ok");
+        }
+        assertEquals("read", read.get("type").asText(), "a restarted node learns its count first: " + read);
+        node.send(message("seq-kv", "n0", "{\"type\":\"error\",\"code\":20,\"text\":\"none\",\"in_reply_to\":"
+                + read.get("msg_id") + "}"));
+        return node;
+    }
+
     @Test
     void gCounterCombinesTheAddsThatWaitedIntoOneCas() throws Exception {
-        try (var node = Launched.start("g-counter")) {
-            node.send(init("n0", "n0"));
-            assertEquals("init_ok", node.next().get("body").get("type").asText());
+        try (var node = gCounterOnSeqKv()) {
             node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":1,\"msg_id\":2}"));
             JsonNode first = node.nextTo("seq-kv", Duration.ofSeconds(5)).get("body");
             assertEquals(1, first.get("to").asInt());
@@ -332,9 +348,7 @@ class ScriptsTest {
 
     @Test
     void gCounterGivesUpAnAddWhoseClientHasGivenUp() throws Exception {
-        try (var node = Launched.start("g-counter")) {
-            node.send(init("n0", "n0"));
-            assertEquals("init_ok", node.next().get("body").get("type").asText());
+        try (var node = gCounterOnSeqKv()) {
             long sent = System.nanoTime();
             node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":1,\"msg_id\":2}"));
             // A store whose key always holds something else: every cas fails, every read says 0.
@@ -347,6 +361,32 @@ class ScriptsTest {
                         : "{\"type\":\"read_ok\",\"value\":0,\"in_reply_to\":";
                 node.send(message("seq-kv", "n0", reply + body.get("msg_id") + "}"));
             }
+        }
+    }
+
+    @Test
+    void gCounterGossipsItsCountAndAnswersAGossipThatBringsNothing() throws Exception {
+        try (var node = Launched.start("g-counter")) {
+            node.send(init("n0", "n0", "n1"));
+            assertEquals("init_ok", node.next().get("body").get("type").asText());
+            node.send(message("c1", "n0", "{\"type\":\"add\",\"delta\":5,\"msg_id\":2}"));
+            JsonNode ok = node.next(Duration.ofSeconds(5));
+            assertEquals("c1", ok.get("dest").asText(), "acknowledged from the journal, before any message: " + ok);
+            JsonNode gossip = node.nextTo("n1", Duration.ofSeconds(5)).get("body");
+            assertEquals("{\"n0\":5}", gossip.get("counts").toString());
+            assertEquals(0, gossip.get("your_start").asLong(), "it has heard nothing of n1");
+            long start = gossip.get("start").asLong();
+            String fromN1 = "{\"type\":\"gossip\",\"counts\":{\"n0\":5,\"n1\":7},\"start\":100,\"your_start\":" + start
+                    + ",\"answer\":false}";
+            node.send(message("n1", "n0", fromN1)); // news: n1's 7
+            node.send(message("c1", "n0", "{\"type\":\"read\",\"msg_id\":3}"));
+            assertEquals(12, node.nextTo("c1", Duration.ofSeconds(5)).get("body").get("value").asLong());
+            node.send(message("n1", "n0", fromN1)); // nothing new: n1 believes n0 lacks something
+            JsonNode answer = node.nextTo("n1", Duration.ofSeconds(5)).get("body");
+            assertTrue(answer.get("answer").asBoolean(), answer.toString());
+            assertEquals(100, answer.get("your_start").asLong());
+            assertEquals(12, answer.get("counts").get("n0").asLong() + answer.get("counts").get("n1").asLong());
+            assertEquals(null, node.next(Duration.ofMillis(2500)), "n1 holds all n0 has and knows n0: nothing more to send");
         }
     }
 
