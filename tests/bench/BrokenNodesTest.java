@@ -70,6 +70,34 @@ class BrokenNodesTest {
     }
 
     @Test
+    void gSetThatNeverGossips() throws Exception {
+        Results r = rejected("g-set", "tests/broken/gset-no-gossip.java");
+        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
+    }
+
+    @Test
+    void gSetThatDropsElementsUnderPartition() throws Exception {
+        Results r = rejected("g-set", "tests/broken/gset-drops-under-partition.java", "--node-count", "5",
+                "--nemesis", "partition");
+        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
+        assertTrue(!r.nemesis().isEmpty());
+
+        var calm = ShortRuns.run("g-set", "tests/broken/gset-drops-under-partition.java", "--node-count", "5");
+        assertEquals(Verdict.Validity.VALID, calm.validity(), "without partitions the same node is correct");
+    }
+
+    @Test
+    void pnCounterThatLosesDecrements() throws Exception {
+        Results r = rejected("pn-counter", "tests/broken/pncounter-loses-decrements.java");
+        assertTrue(r.verdict().findings().getFirst().contains("acceptable"), r.verdict().findings().toString());
+    }
+
+    @Test
+    void pnCounterThatCountsARedeliveredAddTwice() throws Exception {
+        rejected("pn-counter", "tests/broken/pncounter-counts-twice.java");
+    }
+
+    @Test
     void aTimeoutRetiresTheProcessAndALateReplyToItsClosedClientEndsTheNodesOutput() throws Exception {
         Results r = ShortRuns.run("echo", "tests/broken/echo-late.java", "--node-count", "1", "--time-limit", "8",
                 "--rate", "2");

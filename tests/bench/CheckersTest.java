@@ -12,6 +12,8 @@ import bench.service.Services;
 import bench.workload.broadcast.BroadcastWorkload;
 import bench.workload.echo.EchoWorkload;
 import bench.workload.gcounter.GCounterWorkload;
+import bench.workload.gset.GSetWorkload;
+import bench.workload.pncounter.PnCounterWorkload;
 import bench.workload.uniqueids.UniqueIdsWorkload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -185,5 +187,103 @@ class CheckersTest {
             }
         }
         assertTrue(adds > 850 && adds < 1150, "a third adds: " + adds);
+    }
+
+    static ObjectNode value(long... values) {
+        ObjectNode r = o().put("type", "read_ok");
+        var array = r.putArray("value");
+        for (long v : values) {
+            array.add(v);
+        }
+        return r;
+    }
+
+    @Test
+    void gSetIsSetFullOnAddsAndReadValues() {
+        var stable = new History()
+                .ok("add", o().put("element", 1), o(), 0, 10)
+                .ok("read", o(), value(), 20, 30)
+                .op("read", o(), value(1), Op.Type.OK, 40, 50, true);
+        Verdict v = new GSetWorkload(OPTIONS).check(stable.ops);
+        assertEquals(Verdict.Validity.VALID, v.validity(), v.details().toString());
+        assertEquals(10, v.details().at("/stable-latencies/0.5").asLong(), v.details().toString());
+        var lost = new History()
+                .ok("add", o().put("element", 1), o(), 0, 10)
+                .ok("read", o(), value(1), 20, 30)
+                .op("read", o(), value(), Op.Type.OK, 40, 50, true);
+        Verdict l = new GSetWorkload(OPTIONS).check(lost.ops);
+        assertEquals(Verdict.Validity.INVALID, l.validity());
+        assertTrue(l.findings().getFirst().startsWith("value 1 lost: acknowledged"), l.findings().toString());
+    }
+
+    @Test
+    void gSetGeneratorAddsFreshElementsHalfTheTime() {
+        var w = new GSetWorkload(OPTIONS);
+        var random = new Random(3);
+        long adds = 0;
+        for (int i = 0; i < 1000; i++) {
+            ObjectNode body = w.next(i % 3, random);
+            if (body.get("type").asText().equals("add")) {
+                assertEquals(adds++, body.get("element").asLong());
+            }
+        }
+        assertTrue(adds > 400 && adds < 600, "about half: " + adds);
+        assertEquals("read", w.nextFinal(1, random).get("type").asText());
+    }
+
+    /** A history of adds (each delta ok when {@code ok}) ending with one final read of {@code read}. */
+    static List<Op> counterHistory(long read, long[] deltas, boolean[] ok) {
+        var h = new History();
+        for (int i = 0; i < deltas.length; i++) {
+            if (ok[i]) {
+                h.ok("add", o().put("delta", deltas[i]), o(), 0, 1);
+            } else {
+                h.op("add", o().put("delta", deltas[i]), null, Op.Type.INFO, 0, 5000, false);
+            }
+        }
+        return h.op("read", o(), o().put("type", "read_ok").put("value", read), Op.Type.OK, 6000, 6001, true).ops;
+    }
+
+    @Test
+    void pnCounterFinalReadsMayTakeAnySubsetOfTheUnknownAddsNegativeOnesToo() {
+        long[] deltas = {5, -3, -4, 10};
+        boolean[] ok = {true, true, false, false};
+        var acceptable = new PnCounterWorkload(OPTIONS).check(counterHistory(2, deltas, ok));
+        assertEquals("[[-2,-2],[2,2],[8,8],[12,12]]", acceptable.details().get("acceptable").toString(),
+                "2, plus nothing, -4, both or 10");
+        for (long read : new long[] {-2, 2, 8, 12}) {
+            assertEquals(Verdict.Validity.VALID, new PnCounterWorkload(OPTIONS).check(counterHistory(read, deltas, ok))
+                    .validity(), "read " + read);
+        }
+        for (long read : new long[] {-3, 0, 1, 3, 6, 11, 13, 16}) {
+            Verdict v = new PnCounterWorkload(OPTIONS).check(counterHistory(read, deltas, ok));
+            assertEquals(Verdict.Validity.INVALID, v.validity(), "read " + read);
+            assertTrue(v.findings().getFirst().contains("returned " + read), v.findings().toString());
+        }
+    }
+
+    @Test
+    void pnCounterRangesMergeWhereSumsMeet() {
+        long[] deltas = {-1, -1, 2, 1};
+        boolean[] ok = {false, false, false, true};
+        Verdict v = new PnCounterWorkload(OPTIONS).check(counterHistory(0, deltas, ok));
+        assertEquals("[[-1,3]]", v.details().get("acceptable").toString(), v.details().toString());
+    }
+
+    @Test
+    void pnCounterGeneratorAddsMinusFiveToFourHalfTheTime() {
+        var w = new PnCounterWorkload(OPTIONS);
+        var random = new Random(4);
+        int adds = 0;
+        var seen = new java.util.TreeSet<Long>();
+        for (int i = 0; i < 2000; i++) {
+            ObjectNode body = w.next(0, random);
+            if (body.get("type").asText().equals("add")) {
+                adds++;
+                seen.add(body.get("delta").asLong());
+            }
+        }
+        assertTrue(adds > 900 && adds < 1100, "half: " + adds);
+        assertEquals(List.of(-5L, -4L, -3L, -2L, -1L, 0L, 1L, 2L, 3L, 4L), List.copyOf(seen));
     }
 }
