@@ -44,18 +44,27 @@ class BrokenNodesTest {
 
     @Test
     void broadcastThatNeverGossips() throws Exception {
-        Results r = rejected("broadcast", "tests/broken/broadcast-no-gossip.java");
-        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
+        losesValues("broadcast", "tests/broken/broadcast-no-gossip.java");
+    }
+
+    /** A set (broadcast, g-set) rejected for values it lost. */
+    static Results losesValues(String workload, String script, String... flags) throws Exception {
+        Results r = rejected(workload, script, flags);
+        assertTrue(r.verdict().details().get("lost-count").asInt() > 0, r.verdict().details().toString());
+        return r;
     }
 
     @Test
     void broadcastThatDropsValuesUnderPartition() throws Exception {
-        Results r = rejected("broadcast", "tests/broken/broadcast-drops-under-partition.java", "--node-count", "5",
-                "--nemesis", "partition");
-        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
+        losesOnlyUnderPartition("broadcast", "tests/broken/broadcast-drops-under-partition.java");
+    }
+
+    /** A node of five that loses what partitions cut off: rejected with partitions, valid without. */
+    static void losesOnlyUnderPartition(String workload, String script) throws Exception {
+        Results r = losesValues(workload, script, "--node-count", "5", "--nemesis", "partition");
         assertTrue(!r.nemesis().isEmpty());
 
-        var calm = ShortRuns.run("broadcast", "tests/broken/broadcast-drops-under-partition.java", "--node-count", "5");
+        var calm = ShortRuns.run(workload, script, "--node-count", "5");
         assertEquals(Verdict.Validity.VALID, calm.validity(), "without partitions the same node is correct");
     }
 
@@ -71,19 +80,12 @@ class BrokenNodesTest {
 
     @Test
     void gSetThatNeverGossips() throws Exception {
-        Results r = rejected("g-set", "tests/broken/gset-no-gossip.java");
-        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
+        losesValues("g-set", "tests/broken/gset-no-gossip.java");
     }
 
     @Test
     void gSetThatDropsElementsUnderPartition() throws Exception {
-        Results r = rejected("g-set", "tests/broken/gset-drops-under-partition.java", "--node-count", "5",
-                "--nemesis", "partition");
-        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
-        assertTrue(!r.nemesis().isEmpty());
-
-        var calm = ShortRuns.run("g-set", "tests/broken/gset-drops-under-partition.java", "--node-count", "5");
-        assertEquals(Verdict.Validity.VALID, calm.validity(), "without partitions the same node is correct");
+        losesOnlyUnderPartition("g-set", "tests/broken/gset-drops-under-partition.java");
     }
 
     @Test

@@ -11,6 +11,7 @@ import bench.report.Verdict;
 import bench.service.Services;
 import bench.workload.broadcast.BroadcastWorkload;
 import bench.workload.echo.EchoWorkload;
+import bench.workload.Workload;
 import bench.workload.gcounter.GCounterWorkload;
 import bench.workload.gset.GSetWorkload;
 import bench.workload.pncounter.PnCounterWorkload;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** Each checker on small hand-made histories: what it accepts and what it must reject. */
@@ -46,13 +48,18 @@ class CheckersTest {
         return Json.object();
     }
 
-    static ObjectNode messages(long... values) {
+    /** A reply holding {@code values} in its array {@code field}. */
+    static ObjectNode listing(String field, long... values) {
         ObjectNode r = o();
-        var array = r.putArray("messages");
+        var array = r.putArray(field);
         for (long v : values) {
             array.add(v);
         }
         return r;
+    }
+
+    static ObjectNode messages(long... values) {
+        return listing("messages", values);
     }
 
     @Test
@@ -175,27 +182,13 @@ class CheckersTest {
 
     @Test
     void gCounterGeneratorAddsZeroToFourTwiceLessOftenThanItReads() {
-        var w = new GCounterWorkload(OPTIONS);
-        var random = new Random(9);
-        int adds = 0;
-        for (int i = 0; i < 3000; i++) {
-            ObjectNode body = w.next(0, random);
-            if (body.get("type").asText().equals("add")) {
-                adds++;
-                long d = body.get("delta").asLong();
-                assertTrue(d >= 0 && d <= 4, "delta " + d);
-            }
-        }
-        assertTrue(adds > 850 && adds < 1150, "a third adds: " + adds);
+        List<Long> deltas = field(adds(new GCounterWorkload(OPTIONS), 3000, 9), "delta");
+        assertTrue(deltas.size() > 850 && deltas.size() < 1150, "a third adds: " + deltas.size());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), List.copyOf(new TreeSet<>(deltas)));
     }
 
     static ObjectNode value(long... values) {
-        ObjectNode r = o().put("type", "read_ok");
-        var array = r.putArray("value");
-        for (long v : values) {
-            array.add(v);
-        }
-        return r;
+        return listing("value", values).put("type", "read_ok");
     }
 
     @Test
@@ -219,16 +212,12 @@ class CheckersTest {
     @Test
     void gSetGeneratorAddsFreshElementsHalfTheTime() {
         var w = new GSetWorkload(OPTIONS);
-        var random = new Random(3);
-        long adds = 0;
-        for (int i = 0; i < 1000; i++) {
-            ObjectNode body = w.next(i % 3, random);
-            if (body.get("type").asText().equals("add")) {
-                assertEquals(adds++, body.get("element").asLong());
-            }
+        List<Long> elements = field(adds(w, 1000, 3), "element");
+        assertTrue(elements.size() > 400 && elements.size() < 600, "about half: " + elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            assertEquals(i, elements.get(i));
         }
-        assertTrue(adds > 400 && adds < 600, "about half: " + adds);
-        assertEquals("read", w.nextFinal(1, random).get("type").asText());
+        assertEquals("read", w.nextFinal(1, new Random(3)).get("type").asText());
     }
 
     /** A history of adds (each delta ok when {@code ok}) ending with one final read of {@code read}. */
@@ -272,18 +261,25 @@ class CheckersTest {
 
     @Test
     void pnCounterGeneratorAddsMinusFiveToFourHalfTheTime() {
-        var w = new PnCounterWorkload(OPTIONS);
-        var random = new Random(4);
-        int adds = 0;
-        var seen = new java.util.TreeSet<Long>();
-        for (int i = 0; i < 2000; i++) {
-            ObjectNode body = w.next(0, random);
+        List<Long> deltas = field(adds(new PnCounterWorkload(OPTIONS), 2000, 4), "delta");
+        assertTrue(deltas.size() > 900 && deltas.size() < 1100, "half: " + deltas.size());
+        assertEquals(List.of(-5L, -4L, -3L, -2L, -1L, 0L, 1L, 2L, 3L, 4L), List.copyOf(new TreeSet<>(deltas)));
+    }
+
+    /** The adds among {@code requests} requests of {@code w}'s generator, seeded with {@code seed}. */
+    static List<ObjectNode> adds(Workload w, int requests, long seed) {
+        var random = new Random(seed);
+        var adds = new ArrayList<ObjectNode>();
+        for (int i = 0; i < requests; i++) {
+            ObjectNode body = w.next(i % 3, random);
             if (body.get("type").asText().equals("add")) {
-                adds++;
-                seen.add(body.get("delta").asLong());
+                adds.add(body);
             }
         }
-        assertTrue(adds > 900 && adds < 1100, "half: " + adds);
-        assertEquals(List.of(-5L, -4L, -3L, -2L, -1L, 0L, 1L, 2L, 3L, 4L), List.copyOf(seen));
+        return adds;
+    }
+
+    static List<Long> field(List<ObjectNode> bodies, String name) {
+        return bodies.stream().map(b -> b.get(name).asLong()).toList();
     }
 }
