@@ -88,15 +88,17 @@ class GSetNode implements Runnable {
                 Crdt.Deltas.INCREMENTAL), new Crdt.Timing(Duration.ofMillis(hubBatch), Duration.ZERO));
         node.handleInOrder(Add.class, request -> {
             JsonNode element = request.body().element();
-            set.update(own -> own.elements().contains(element) ? own : new Elements(Set.of(element)));
+            // One held already is in the journal (every element is, before it is held): nothing to do.
+            if (!union(set.contributions()).contains(element)) set.update(own -> new Elements(Set.of(element)));
             request.reply(new AddOk());
         });
-        node.handleInOrder(Read.class, request -> {
-            var all = new LinkedHashSet<JsonNode>();
-            List<Elements> contributions = set.contributions();
-            contributions.forEach(c -> all.addAll(c.elements()));
-            request.reply(new ReadOk(all));
-        });
+        node.handleInOrder(Read.class, request -> request.reply(new ReadOk(union(set.contributions()))));
         node.run();
+    }
+
+    private static Set<JsonNode> union(List<Elements> contributions) {
+        var all = new LinkedHashSet<JsonNode>();
+        contributions.forEach(c -> all.addAll(c.elements()));
+        return all;
     }
 }
