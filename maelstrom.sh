@@ -5,10 +5,10 @@
 #   maelstrom test -w broadcast ... --bin ./maelstrom.sh broadcast hub-batch=1000
 #
 # The first word names the script: a Maelstrom workload (echo, unique-ids, broadcast,
-# g-counter, kafka, txn-rw-register, lin-kv, txn-list-append) or the path of a node
-# script (.java). The words after it are the script's own options, as name=value:
-# Maelstrom takes every word that starts with a dash as its own and stops (--name value
-# works everywhere else).
+# g-counter, kafka, txn-rw-register, lin-kv, g-set, pn-counter, txn-list-append) or the
+# path of a node script (.java). The words after it are the script's own options, as
+# name=value: Maelstrom takes every word that starts with a dash as its own and stops
+# (--name value works everywhere else).
 #
 # Maelstrom starts every node at once, gives each ten seconds to answer init, and kills
 # nodes with SIGKILL. So JBang never runs on a node's start path once a script is built,
@@ -56,7 +56,7 @@ cd -- "$here"
 self=$root/${self##*/}
 # Each Maelstrom workload and the script that serves it.
 workloads="echo:echo.java unique-ids:unique-ids.java broadcast:broadcast.java g-counter:g-counter.java
-  kafka:kafka.java txn-rw-register:txn.java lin-kv:lin-kv.java
+  kafka:kafka.java txn-rw-register:txn.java lin-kv:lin-kv.java g-set:g-set.java pn-counter:pn-counter.java
   txn-list-append:txn-list-append.java"
 # The training run's requests, made by the bench's workloads (`./jbang bench.java training`
 # writes them; the bench need not be built for a node to be).

@@ -4,6 +4,7 @@ import bench.Options;
 import bench.report.Results;
 import bench.report.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,9 +14,10 @@ import java.util.function.Function;
 
 /**
  * The Gossip Glomers parts as presets: the official flags of each part and the criteria
- * its page states, judged on a run's results; and Maelstrom's lin-kv commands (lin-kv-a
- * to lin-kv-c), the Raft chapter after them, and its txn-list-append chapter's
- * (txn-list-append-a to -c). To add a part, add its entry here.
+ * its page states, judged on a run's results; and the commands of Maelstrom's own course
+ * after them: its CRDT chapter's (g-set-a, g-set-b, pn-counter-a, pn-counter-b), with our
+ * targets for them, its Raft chapter's (lin-kv-a to lin-kv-c) and its txn-list-append
+ * chapter's (txn-list-append-a to -c). To add a part, add its entry here.
  */
 public final class Challenges {
 
@@ -108,7 +110,8 @@ public final class Challenges {
             r -> r.validity() == Verdict.Validity.VALID ? 1.0 : 0.0, null, Kind.SAFETY);
 
     static Criterion serversMsgsPerOp(double limit) {
-        return new Criterion("servers msgs-per-op < " + (long) limit, Results::serversMsgsPerOp, limit, Kind.PERFORMANCE);
+        return new Criterion("servers msgs-per-op < " + BigDecimal.valueOf(limit).stripTrailingZeros().toPlainString(),
+                Results::serversMsgsPerOp, limit, Kind.PERFORMANCE);
     }
 
     static Criterion stableLatency(String quantile, String label, double limitMillis) {
@@ -164,6 +167,11 @@ public final class Challenges {
                 SERVERS_MSGS_PER_OP, AVAILABILITY));
     }
 
+    /** Maelstrom's CRDT chapter: its commands for {@code workload}, run on the script of that name. */
+    private static Challenge crdt(String part, String workload, List<String> flags, Criterion... criteria) {
+        return new Challenge(part, workload, workload, flags, List.of(criteria));
+    }
+
     private static final Map<String, Challenge> PRESETS = Map.ofEntries(
             Map.entry("1", new Challenge("1", "echo", "echo", List.of("--node-count", "1", "--time-limit", "10"), List.of(VALID))),
             Map.entry("2", new Challenge("2", "unique-ids", "unique-ids", List.of("--time-limit", "30", "--rate", "1000",
@@ -190,6 +198,14 @@ public final class Challenges {
                     txn("2", "read-uncommitted", true), List.of(VALID, TOTAL_AVAILABILITY))),
             Map.entry("6c", new Challenge("6c", "txn-rw-register", "txn-rw-register",
                     txn("2", "read-committed", true), List.of(VALID, TOTAL_AVAILABILITY))),
+            Map.entry("g-set-a", crdt("g-set-a", "g-set", List.of("--time-limit", "20", "--rate", "10"), VALID,
+                    serversMsgsPerOp(1), stableLatency("0.5", "median", 500))),
+            Map.entry("g-set-b", crdt("g-set-b", "g-set", List.of("--time-limit", "30", "--rate", "10", "--nemesis",
+                    "partition"), VALID, SERVERS_MSGS_PER_OP)),
+            Map.entry("pn-counter-a", crdt("pn-counter-a", "pn-counter", List.of("--time-limit", "20", "--rate", "10"),
+                    VALID, serversMsgsPerOp(0.5))),
+            Map.entry("pn-counter-b", crdt("pn-counter-b", "pn-counter", List.of("--time-limit", "30", "--nemesis",
+                    "partition"), VALID, SERVERS_MSGS_PER_OP)),
             Map.entry("lin-kv-a", linKv("lin-kv-a", "--node-count", "3", "--concurrency", "2n", "--time-limit", "20",
                     "--rate", "100")),
             Map.entry("lin-kv-b", linKv("lin-kv-b", "--node-count", "3", "--concurrency", "4n", "--rate", "30",

@@ -4,9 +4,11 @@ import bench.Options;
 import bench.workload.broadcast.BroadcastWorkload;
 import bench.workload.echo.EchoWorkload;
 import bench.workload.gcounter.GCounterWorkload;
+import bench.workload.gset.GSetWorkload;
 import bench.workload.kafka.KafkaWorkload;
 import bench.workload.linkv.LinKvWorkload;
 import bench.workload.txn.ListAppendWorkload;
+import bench.workload.pncounter.PnCounterWorkload;
 import bench.workload.txn.TxnWorkload;
 import bench.workload.uniqueids.UniqueIdsWorkload;
 import java.util.Map;
@@ -25,6 +27,8 @@ public final class Workloads {
             Map.entry("unique-ids", UniqueIdsWorkload::new),
             Map.entry("broadcast", BroadcastWorkload::new),
             Map.entry("g-counter", GCounterWorkload::new),
+            Map.entry("g-set", GSetWorkload::new),
+            Map.entry("pn-counter", PnCounterWorkload::new),
             Map.entry("kafka", o -> new KafkaWorkload(o.params().keyCount(), o.params().maxWritesPerKey(),
                     o.load().concurrency())),
             Map.entry("lin-kv", LinKvWorkload::new),

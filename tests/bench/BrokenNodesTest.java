@@ -44,18 +44,27 @@ class BrokenNodesTest {
 
     @Test
     void broadcastThatNeverGossips() throws Exception {
-        Results r = rejected("broadcast", "tests/broken/broadcast-no-gossip.java");
-        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
+        losesValues("broadcast", "tests/broken/broadcast-no-gossip.java");
+    }
+
+    /** A set (broadcast, g-set) rejected for values it lost. */
+    static Results losesValues(String workload, String script, String... flags) throws Exception {
+        Results r = rejected(workload, script, flags);
+        assertTrue(r.verdict().details().get("lost-count").asInt() > 0, r.verdict().details().toString());
+        return r;
     }
 
     @Test
     void broadcastThatDropsValuesUnderPartition() throws Exception {
-        Results r = rejected("broadcast", "tests/broken/broadcast-drops-under-partition.java", "--node-count", "5",
-                "--nemesis", "partition");
-        assertTrue(r.verdict().details().get("lost-count").asInt() > 0);
+        losesOnlyUnderPartition("broadcast", "tests/broken/broadcast-drops-under-partition.java");
+    }
+
+    /** A node of five that loses what partitions cut off: rejected with partitions, valid without. */
+    static void losesOnlyUnderPartition(String workload, String script) throws Exception {
+        Results r = losesValues(workload, script, "--node-count", "5", "--nemesis", "partition");
         assertTrue(!r.nemesis().isEmpty());
 
-        var calm = ShortRuns.run("broadcast", "tests/broken/broadcast-drops-under-partition.java", "--node-count", "5");
+        var calm = ShortRuns.run(workload, script, "--node-count", "5");
         assertEquals(Verdict.Validity.VALID, calm.validity(), "without partitions the same node is correct");
     }
 
@@ -67,6 +76,27 @@ class BrokenNodesTest {
     @Test
     void counterThatKeepsReadingAStaleValue() throws Exception {
         rejected("g-counter", "tests/broken/counter-stale-read.java");
+    }
+
+    @Test
+    void gSetThatNeverGossips() throws Exception {
+        losesValues("g-set", "tests/broken/gset-no-gossip.java");
+    }
+
+    @Test
+    void gSetThatDropsElementsUnderPartition() throws Exception {
+        losesOnlyUnderPartition("g-set", "tests/broken/gset-drops-under-partition.java");
+    }
+
+    @Test
+    void pnCounterThatLosesDecrements() throws Exception {
+        Results r = rejected("pn-counter", "tests/broken/pncounter-loses-decrements.java");
+        assertTrue(r.verdict().findings().getFirst().contains("acceptable"), r.verdict().findings().toString());
+    }
+
+    @Test
+    void pnCounterThatCountsARedeliveredAddTwice() throws Exception {
+        rejected("pn-counter", "tests/broken/pncounter-counts-twice.java");
     }
 
     @Test

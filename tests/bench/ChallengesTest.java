@@ -99,6 +99,25 @@ class ChallengesTest {
     }
 
     @Test
+    void theCrdtChaptersPresetsJudgeOurTargetsOnTheirHealthyCommandsOnly() {
+        var gSet = Challenges.get("g-set-a");
+        assertEquals(List.of("checker valid", "servers msgs-per-op < 1", "stable latency median < 500 ms"),
+                gSet.criteria().stream().map(Challenges.Criterion::name).toList());
+        assertTrue(gSet.criteria().stream().allMatch(c -> c.pass(results(Verdict.Validity.VALID, 99, 100, 499, 5000))));
+        assertEquals(2, gSet.criteria().stream().filter(c -> !c.pass(results(Verdict.Validity.VALID, 100, 100, 500, 1)))
+                .count());
+        var counter = Challenges.get("pn-counter-a").criteria().get(1);
+        assertEquals("servers msgs-per-op < 0.5", counter.name());
+        assertTrue(counter.pass(results(Verdict.Validity.VALID, 49, 100, 0, 0)));
+        assertFalse(counter.pass(results(Verdict.Validity.VALID, 50, 100, 0, 0)));
+        for (String part : List.of("g-set-b", "pn-counter-b")) {
+            var partitioned = TestCommand.parse("--challenge", part);
+            assertEquals(List.of("checker valid", "servers msgs-per-op (reported)"), Challenges.get(part)
+                    .judged(partitioned).stream().map(Challenges.Criterion::name).toList(), part);
+        }
+    }
+
+    @Test
     void underPartitionsThePerformancePartsJudgeOnlyCorrectness() {
         var calm = results(Verdict.Validity.VALID, 100, 100, 100, 100).options();
         var cut = TestCommand.parse(Stream.concat(Arrays.stream(THREE_D), Stream.of("--nemesis", "partition"))

@@ -11,12 +11,16 @@ import bench.report.Verdict;
 import bench.service.Services;
 import bench.workload.broadcast.BroadcastWorkload;
 import bench.workload.echo.EchoWorkload;
+import bench.workload.Workload;
 import bench.workload.gcounter.GCounterWorkload;
+import bench.workload.gset.GSetWorkload;
+import bench.workload.pncounter.PnCounterWorkload;
 import bench.workload.uniqueids.UniqueIdsWorkload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** Each checker on small hand-made histories: what it accepts and what it must reject. */
@@ -44,13 +48,18 @@ class CheckersTest {
         return Json.object();
     }
 
-    static ObjectNode messages(long... values) {
+    /** A reply holding {@code values} in its array {@code field}. */
+    static ObjectNode listing(String field, long... values) {
         ObjectNode r = o();
-        var array = r.putArray("messages");
+        var array = r.putArray(field);
         for (long v : values) {
             array.add(v);
         }
         return r;
+    }
+
+    static ObjectNode messages(long... values) {
+        return listing("messages", values);
     }
 
     @Test
@@ -196,17 +205,104 @@ class CheckersTest {
 
     @Test
     void gCounterGeneratorAddsZeroToFourTwiceLessOftenThanItReads() {
-        var w = new GCounterWorkload(OPTIONS);
-        var random = new Random(9);
-        int adds = 0;
-        for (int i = 0; i < 3000; i++) {
-            ObjectNode body = w.next(0, random);
-            if (body.get("type").asText().equals("add")) {
-                adds++;
-                long d = body.get("delta").asLong();
-                assertTrue(d >= 0 && d <= 4, "delta " + d);
+        List<Long> deltas = field(adds(new GCounterWorkload(OPTIONS), 3000, 9), "delta");
+        assertTrue(deltas.size() > 850 && deltas.size() < 1150, "a third adds: " + deltas.size());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), List.copyOf(new TreeSet<>(deltas)));
+    }
+
+    static ObjectNode value(long... values) {
+        return listing("value", values).put("type", "read_ok");
+    }
+
+    @Test
+    void gSetIsSetFullOnAddsAndReadValues() {
+        var stable = new History()
+                .ok("add", o().put("element", 1), o(), 0, 10)
+                .ok("read", o(), value(), 20, 30)
+                .op("read", o(), value(1), Op.Type.OK, 40, 50, true);
+        Verdict v = new GSetWorkload(OPTIONS).check(stable.ops);
+        assertEquals(Verdict.Validity.VALID, v.validity(), v.details().toString());
+        assertEquals(10, v.details().at("/stable-latencies/0.5").asLong(), v.details().toString());
+        var lost = new History()
+                .ok("add", o().put("element", 1), o(), 0, 10)
+                .ok("read", o(), value(1), 20, 30)
+                .op("read", o(), value(), Op.Type.OK, 40, 50, true);
+        Verdict l = new GSetWorkload(OPTIONS).check(lost.ops);
+        assertEquals(Verdict.Validity.INVALID, l.validity());
+        assertTrue(l.findings().getFirst().startsWith("value 1 lost: acknowledged"), l.findings().toString());
+    }
+
+    @Test
+    void gSetGeneratorAddsFreshElementsHalfTheTime() {
+        var w = new GSetWorkload(OPTIONS);
+        List<Long> elements = field(adds(w, 1000, 3), "element");
+        assertTrue(elements.size() > 400 && elements.size() < 600, "about half: " + elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            assertEquals(i, elements.get(i));
+        }
+        assertEquals("read", w.nextFinal(1, new Random(3)).get("type").asText());
+    }
+
+    /** A history of adds (each delta ok when {@code ok}) ending with one final read of {@code read}. */
+    static List<Op> counterHistory(long read, long[] deltas, boolean[] ok) {
+        var h = new History();
+        for (int i = 0; i < deltas.length; i++) {
+            if (ok[i]) {
+                h.ok("add", o().put("delta", deltas[i]), o(), 0, 1);
+            } else {
+                h.op("add", o().put("delta", deltas[i]), null, Op.Type.INFO, 0, 5000, false);
             }
         }
-        assertTrue(adds > 850 && adds < 1150, "a third adds: " + adds);
+        return h.op("read", o(), o().put("type", "read_ok").put("value", read), Op.Type.OK, 6000, 6001, true).ops;
+    }
+
+    @Test
+    void pnCounterFinalReadsMayTakeAnySubsetOfTheUnknownAddsNegativeOnesToo() {
+        long[] deltas = {5, -3, -4, 10};
+        boolean[] ok = {true, true, false, false};
+        var acceptable = new PnCounterWorkload(OPTIONS).check(counterHistory(2, deltas, ok));
+        assertEquals("[[-2,-2],[2,2],[8,8],[12,12]]", acceptable.details().get("acceptable").toString(),
+                "2, plus nothing, -4, both or 10");
+        for (long read : new long[] {-2, 2, 8, 12}) {
+            assertEquals(Verdict.Validity.VALID, new PnCounterWorkload(OPTIONS).check(counterHistory(read, deltas, ok))
+                    .validity(), "read " + read);
+        }
+        for (long read : new long[] {-3, 0, 1, 3, 6, 11, 13, 16}) {
+            Verdict v = new PnCounterWorkload(OPTIONS).check(counterHistory(read, deltas, ok));
+            assertEquals(Verdict.Validity.INVALID, v.validity(), "read " + read);
+            assertTrue(v.findings().getFirst().contains("returned " + read), v.findings().toString());
+        }
+    }
+
+    @Test
+    void pnCounterRangesMergeWhereSumsMeet() {
+        long[] deltas = {-1, -1, 2, 1};
+        boolean[] ok = {false, false, false, true};
+        Verdict v = new PnCounterWorkload(OPTIONS).check(counterHistory(0, deltas, ok));
+        assertEquals("[[-1,3]]", v.details().get("acceptable").toString(), v.details().toString());
+    }
+
+    @Test
+    void pnCounterGeneratorAddsMinusFiveToFourHalfTheTime() {
+        List<Long> deltas = field(adds(new PnCounterWorkload(OPTIONS), 2000, 4), "delta");
+        assertTrue(deltas.size() > 900 && deltas.size() < 1100, "half: " + deltas.size());
+        assertEquals(List.of(-5L, -4L, -3L, -2L, -1L, 0L, 1L, 2L, 3L, 4L), List.copyOf(new TreeSet<>(deltas)));
+    }
+
+    /** The adds among {@code requests} requests of {@code w}'s generator, seeded with {@code seed}. */
+    static List<ObjectNode> adds(Workload w, int requests, long seed) {
+        var random = new Random(seed);
+        var adds = new ArrayList<ObjectNode>();
+        for (int i = 0; i < requests; i++) {
+            ObjectNode body = w.next(i % 3, random);
+            if (body.get("type").asText().equals("add")) {
+                adds.add(body);
+            }
+        }
+        return adds;
+    }
+
+    static List<Long> field(List<ObjectNode> bodies, String name) {
+        return bodies.stream().map(b -> b.get(name).asLong()).toList();
     }
 }

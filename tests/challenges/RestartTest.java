@@ -36,11 +36,14 @@ class RestartTest {
     static final String KAFKA_IN_MEMORY = "tests/fixtures/kafka-simple.java";
     static final String TXN_IN_MEMORY = "tests/fixtures/txn-simple.java";
     static final String COUNTER_IN_MEMORY = "tests/broken/counter-in-memory.java";
+    static final String GSET_IN_MEMORY = "tests/broken/gset-no-gossip.java";
+    static final String PN_COUNTER_IN_MEMORY = "tests/broken/pncounter-counts-twice.java";
 
     @BeforeAll
     static void prepare() throws Exception {
-        Nodes.prepare("unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "lin-kv",
-                IDS_IN_MEMORY, BROADCAST_IN_MEMORY, COUNTER_IN_MEMORY, KAFKA_IN_MEMORY, TXN_IN_MEMORY);
+        Nodes.prepare("unique-ids", "broadcast", "g-counter", "kafka", "txn-rw-register", "lin-kv", "g-set",
+                "pn-counter", IDS_IN_MEMORY, BROADCAST_IN_MEMORY, COUNTER_IN_MEMORY, KAFKA_IN_MEMORY, TXN_IN_MEMORY,
+                GSET_IN_MEMORY, PN_COUNTER_IN_MEMORY);
     }
 
     /** Asserts that {@code check} fails on the assertion named by {@code message}: it caught the loss, not something else. */
@@ -253,6 +256,57 @@ class RestartTest {
             }
             assertTrue(resent.containsAll(List.of(1L, 2L, 4L)), "n0's versions go to n1 again: " + resent);
             assertTrue(newest > 50, "the new write's stamp " + newest + " outranks the stamp 50 it held");
+        }
+    }
+
+    // g-set and pn-counter
+
+    @Test
+    void gSetKeepsEveryElementItAcknowledgedOrTookFromAPeerWhichANodeInMemoryLoses() throws Exception {
+        gSetKeepsElements("g-set");
+        assertLost("the elements after the kill", () -> gSetKeepsElements(GSET_IN_MEMORY));
+    }
+
+    /**
+     * The hub n0 of two takes 20 client elements and one of n1's (as n1 would send it), is
+     * killed and restarted: a read returns all 21.
+     */
+    static void gSetKeepsElements(String name) throws Exception {
+        try (var run = Restartable.start(name)) {
+            ok(run.init("n0", "n0", "n1"));
+            for (int e = 1; e <= 20; e++) ok(run.call("c1", "n0", "{\"type\":\"add\",\"element\":" + e + ",\"msg_id\":" + e + "}"));
+            run.send("n1", "n0", "{\"type\":\"gossip\",\"runs\":[{\"origin\":1,\"from\":0,\"to\":1,"
+                    + "\"delta\":{\"elements\":[1001]}}],\"known\":[0,1],\"answer_now\":false}");
+            Thread.sleep(500); // the hub takes it; a gossip asks no answer
+            run.kill();
+            ok(run.init("n0", "n0", "n1"));
+            var elements = new TreeSet<Long>();
+            run.call("c1", "n0", "{\"type\":\"read\",\"msg_id\":100}").get("value").forEach(e -> elements.add(e.asLong()));
+            var expected = new TreeSet<>(List.of(1001L));
+            for (long e = 1; e <= 20; e++) expected.add(e);
+            assertEquals(expected, elements, "the elements after the kill");
+        }
+    }
+
+    @Test
+    void pnCounterKeepsItsTotalsAcrossAKillAndCountsOnWhereANodeInMemoryForgetsThem() throws Exception {
+        pnCounterKeepsTotals("pn-counter");
+        assertLost("the total after the kill", () -> pnCounterKeepsTotals(PN_COUNTER_IN_MEMORY));
+    }
+
+    /** A lone node takes adds up and down, is killed and restarted, takes one more: a read gives their sum. */
+    static void pnCounterKeepsTotals(String name) throws Exception {
+        try (var run = Restartable.start(name)) {
+            ok(run.init("n0", "n0"));
+            long[] deltas = {4, -5, 3, -1};
+            for (int i = 0; i < deltas.length; i++) {
+                ok(run.call("c1", "n0", "{\"type\":\"add\",\"delta\":" + deltas[i] + ",\"msg_id\":" + i + "}"));
+            }
+            run.kill();
+            ok(run.init("n0", "n0"));
+            ok(run.call("c1", "n0", "{\"type\":\"add\",\"delta\":-2,\"msg_id\":10}"));
+            assertEquals(-1, run.call("c1", "n0", "{\"type\":\"read\",\"msg_id\":11}").get("value").asLong(),
+                    "the total after the kill");
         }
     }
 
