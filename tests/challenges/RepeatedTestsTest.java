@@ -28,6 +28,8 @@ class RepeatedTestsTest {
             txn-rw-register | txn-rw-register | --node-count 2 --concurrency 4 --rate 100 --consistency-models read-committed
             lin-kv          | lin-kv          | --node-count 3 --concurrency 6 --rate 30 --time-limit 5
             txn-list-append | txn-list-append | --node-count 2 --concurrency 4 --rate 100
+            g-set           | g-set           | --node-count 3 --rate 20 --quiet-period 5
+            pn-counter      | pn-counter      | --node-count 3 --rate 20 --quiet-period 8
             """)
     void eachOfThreeTestsStartsEmptyAndIsValid(String workload, String script, String flags) throws Exception {
         var words = new ArrayList<>(List.of(flags.split(" ")));
