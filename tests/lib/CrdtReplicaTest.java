@@ -82,7 +82,7 @@ class CrdtReplicaTest {
 
         /** Starts (or restarts) a node on its journal. */
         CrdtReplica<D> start(String id) {
-            var journal = Disk.open(root, ProcessHandle.current(), id).journal("crdt", Run.class);
+            var journal = Disk.open(root, id).journal("crdt", Run.class);
             var replica = new CrdtReplica<>(lattice, TIMING, id, ids, journal,
                     (dest, gossip) -> pool.add(new Message(id, dest, gossip)), now);
             replicas.put(id, replica);
@@ -291,7 +291,7 @@ class CrdtReplicaTest {
         assertEquals(new Totals(8, 4), restarted.contributions().get(1));
         c.update("n1", counting(-1));
         assertEquals(List.of(new Run(1, 0, 4, totals(8, 5))), c.pool.getLast().gossip().runs(), "numbered on");
-        assertEquals(2, Disk.open(root, ProcessHandle.current(), "n1").journal("crdt", Run.class).records().size(),
+        assertEquals(2, Disk.open(root, "n1").journal("crdt", Run.class).records().size(),
                 "the journal was rewritten as the state at the restart, one run, then the new one");
     }
 
