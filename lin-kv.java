@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import lib.Cli;
 import lib.Disk;
 import lib.Node;
@@ -428,6 +429,20 @@ class LinKvNode implements Runnable {
             return answeredAt.values().stream().filter(at -> now - at < electionNanos()).count();
         }
 
+        /**
+         * Sends {@code request} to {@code peer} and hands its answer, if one comes within an
+         * election timeout, to {@code then} on a thread of its own. Never on this one, which
+         * holds the Raft lock: an answer already read when the request was sent would
+         * otherwise run here at once and change the state (a higher term makes this node a
+         * follower) under a caller that goes on from what it read before.
+         */
+        private <R> void ask(String peer, Object request, Class<R> answerType, Consumer<R> then) {
+            node.rpc(peer, request, answerType, Duration.ofMillis(electionMillis))
+                    .whenCompleteAsync((answer, e) -> {
+                        if (answer != null) then.accept(answer);
+                    }, Thread::startVirtualThread);
+        }
+
         // Candidates (after a pre-vote): ask for votes, lead on a majority.
 
         private void preVote() {
@@ -438,11 +453,7 @@ class LinKvNode implements Runnable {
             votes.add(node.id());
             var ask = new RequestVote(currentTerm + 1, node.id(), log.lastIndex(), log.lastTerm(), true);
             if (votes.size() >= majority()) becomeCandidate();
-            for (String peer : node.peers()) {
-                node.rpc(peer, ask, RequestVoteOk.class, Duration.ofMillis(electionMillis)).whenComplete((ok, e) -> {
-                    if (ok != null) preVoted(round, peer, ok);
-                });
-            }
+            for (String peer : node.peers()) ask(peer, ask, RequestVoteOk.class, ok -> preVoted(round, peer, ok));
         }
 
         private synchronized void preVoted(long round, String peer, RequestVoteOk answer) {
@@ -462,11 +473,7 @@ class LinKvNode implements Runnable {
             if (votes.size() >= majority()) becomeLeader();
             long term = currentTerm;
             var ask = new RequestVote(term, node.id(), log.lastIndex(), log.lastTerm(), false);
-            for (String peer : node.peers()) {
-                node.rpc(peer, ask, RequestVoteOk.class, Duration.ofMillis(electionMillis)).whenComplete((ok, e) -> {
-                    if (ok != null) voted(term, peer, ok);
-                });
-            }
+            for (String peer : node.peers()) ask(peer, ask, RequestVoteOk.class, ok -> voted(term, peer, ok));
         }
 
         private synchronized void voted(long term, String peer, RequestVoteOk answer) {
@@ -495,9 +502,12 @@ class LinKvNode implements Runnable {
 
         /**
          * One round: this node's held commands become one entry, and every follower is
-         * sent what it lacks; a silent one only every half election timeout.
+         * sent what it lacks, in the term the round began in; a silent one only every half
+         * election timeout. No answer is taken while the round goes (see {@link #ask}), so
+         * this node leads that term to the round's end.
          */
         private void round(long now) {
+            long term = currentTerm;
             heardFromLeaderAt = now;
             nextRoundAt = now + replicateMillis * 1_000_000;
             if (!held.isEmpty()) appendToLog(new Entry(currentTerm, takeHeld()));
@@ -509,11 +519,8 @@ class LinKvNode implements Runnable {
                 long prev = nextIndex.get(peer) - 1;
                 List<Entry> entries = log.from(prev + 1, MAX_ENTRIES);
                 nextIndex.put(peer, prev + entries.size() + 1); // pipelined: the next round goes on from here
-                long term = currentTerm;
                 var append = new AppendEntries(term, node.id(), prev, log.termAt(prev), entries, commitIndex);
-                node.rpc(peer, append, AppendEntriesOk.class, Duration.ofMillis(electionMillis)).whenComplete((ok, e) -> {
-                    if (ok != null) appended(term, peer, ok);
-                });
+                ask(peer, append, AppendEntriesOk.class, ok -> appended(term, peer, ok));
             }
         }
 

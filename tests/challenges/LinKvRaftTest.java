@@ -1,0 +1,120 @@
+package tests.challenges;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tests.support.Nodes;
+import tests.support.Restartable;
+
+/**
+ * One lin-kv.java node, n0 of n0 to n2, with the test as the network: it plays n1 and
+ * n2 and the clients, and reads every message n0 sends, so that it can put an answer
+ * exactly where a race would put it.
+ */
+class LinKvRaftTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Longer than the 64 KiB a pipe holds: a line with it keeps n0 writing until the test reads on. */
+    static final int BIG = 1 << 20;
+    /** A term far above any n0 reaches by itself in this test. */
+    static final long HIGHER_TERM = 99;
+    /** The slowest election timeout lets a slow test machine answer before check-quorum gives the leader up. */
+    static final String SLOW_ELECTIONS = "election-timeout=1000";
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        Nodes.prepare("lin-kv");
+    }
+
+    /**
+     * Issue 25, review finding 1. n0 leads; a write too big for the pipe holds it in the
+     * middle of a round, writing its AppendEntries to one follower. That follower's
+     * answer, carrying a higher term, is read meanwhile, so the answer is there before
+     * the round goes on. n0 must send no AppendEntries in the higher term (it never led
+     * that term: a follower of that term's real leader would take n0's entries), and
+     * must have taken the term (it asks for votes above it), which shows the answer
+     * reached it.
+     */
+    @Test
+    void aLeaderToldOfAHigherTermInTheMiddleOfARoundSendsNothingInThatTerm() throws Exception {
+        try (var n0 = Restartable.start(1, "lin-kv", SLOW_ELECTIONS)) {
+            assertEquals("init_ok", n0.init("n0", "n0", "n1", "n2").path("type").asText());
+            long lastMsgId = 0;
+            for (JsonNode m = null; m == null || !type(m).equals("append_entries"); ) {
+                m = whole(n0.nextChunk(BIG, Duration.ofSeconds(10)));
+                lastMsgId = Math.max(lastMsgId, m.path("body").path("msg_id").asLong());
+                answerAsFollower(n0, m);
+            }
+            n0.send("c1", "n0", "{\"type\":\"write\",\"key\":1,\"value\":\"" + "x".repeat(BIG) + "\",\"msg_id\":1}");
+            String start;
+            while (true) {
+                start = n0.nextChunk(4096, Duration.ofSeconds(10));
+                assertNotNull(start, "n0 sent nothing after the write");
+                if (!start.endsWith("\n")) break; // the write's AppendEntries, n0 still writing it
+                JsonNode m = whole(start);
+                lastMsgId = Math.max(lastMsgId, m.path("body").path("msg_id").asLong());
+                answerAsFollower(n0, m);
+            }
+            assertTrue(start.contains("\"type\":\"append_entries\""), "the long line is an AppendEntries: " + start);
+            String follower = first(Pattern.compile("\"dest\":\"(n[12])\""), start);
+            n0.send(follower, "n0", "{\"type\":\"append_entries_ok\",\"term\":" + HIGHER_TERM
+                    + ",\"success\":false,\"next_index\":1,\"forwarded\":[],\"in_reply_to\":" + (lastMsgId + 1) + "}");
+            Thread.sleep(500); // n0 reads the answer while its round waits on the pipe
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            for (String chunk = start; System.nanoTime() < deadline; ) {
+                String next = n0.nextChunk(4096, Duration.ofMillis(100));
+                if (next == null) continue;
+                boolean lineStart = chunk.endsWith("\n");
+                chunk = next;
+                if (!lineStart || !next.contains("\"body\":{\"type\":")) continue;
+                String type = first(Pattern.compile("\"body\":\\{\"type\":\"(\\w+)\""), next);
+                if (!type.equals("append_entries") && !type.equals("request_vote")) continue;
+                long term = Long.parseLong(first(Pattern.compile("\"term\":(\\d+)"), next));
+                if (type.equals("append_entries") && term >= HIGHER_TERM) {
+                    fail("n0 sent an AppendEntries in term " + term + ", which it never led: " + next.substring(0, Math.min(300, next.length())));
+                }
+                if (type.equals("request_vote") && term > HIGHER_TERM) return; // it took the term, and sent nothing in it
+            }
+            fail("n0 asked for no vote above term " + HIGHER_TERM + ": the higher term did not reach it");
+        }
+    }
+
+    /** Answers n0's RequestVote (pre-vote too) with a vote, and its AppendEntries with success, as n1 or n2. */
+    static void answerAsFollower(Restartable n0, JsonNode m) throws Exception {
+        JsonNode body = m.path("body");
+        String reply = switch (type(m)) {
+            case "request_vote" -> "{\"type\":\"request_vote_ok\",\"term\":" + (body.path("pre_vote").asBoolean() ? 0 : body.path("term").asLong())
+                    + ",\"vote_granted\":true";
+            case "append_entries" -> "{\"type\":\"append_entries_ok\",\"term\":" + body.path("term").asLong()
+                    + ",\"success\":true,\"next_index\":" + (body.path("prev_log_index").asLong() + body.path("entries").size() + 1)
+                    + ",\"forwarded\":[]";
+            default -> null;
+        };
+        if (reply != null) n0.send(m.path("dest").asText(), "n0", reply + ",\"in_reply_to\":" + body.path("msg_id").asLong() + "}");
+    }
+
+    static JsonNode whole(String line) throws Exception {
+        assertTrue(line != null && line.endsWith("\n"), "a whole message within 10 s: " + line);
+        return JSON.readTree(line);
+    }
+
+    static String type(JsonNode message) {
+        return message.path("body").path("type").asText();
+    }
+
+    static String first(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        assertTrue(m.find(), pattern + " in " + text.substring(0, Math.min(300, text.length())));
+        return m.group(1);
+    }
+}
