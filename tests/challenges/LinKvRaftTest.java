@@ -16,8 +16,8 @@ import tests.support.Nodes;
 import tests.support.Restartable;
 
 /**
- * One lin-kv.java node, n0 of n0 to n2, with the test as the network: it plays n1 and
- * n2 and the clients, and reads every message n0 sends, so that it can put an answer
+ * One lin-kv.java node, n0 of n0 to n4, with the test as the network: it plays the other
+ * nodes and the clients, and reads every message n0 sends, so that it can put an answer
  * exactly where a race would put it.
  */
 class LinKvRaftTest {
@@ -37,9 +37,9 @@ class LinKvRaftTest {
 
     /**
      * Issue 25, review finding 1. n0 leads; a write too big for the pipe holds it in the
-     * middle of a round, writing its AppendEntries to one follower. That follower's
-     * answer, carrying a higher term, is read meanwhile, so the answer is there before
-     * the round goes on. n0 must send no AppendEntries in the higher term (it never led
+     * middle of sending it to the two followers a majority of five needs, writing the
+     * first one's AppendEntries. That follower's answer, carrying a higher term, is read
+     * meanwhile, so the answer is there before n0 goes on to the second. n0 must send no AppendEntries in the higher term (it never led
      * that term: a follower of that term's real leader would take n0's entries), and
      * must have taken the term (it asks for votes above it), which shows the answer
      * reached it.
@@ -47,7 +47,7 @@ class LinKvRaftTest {
     @Test
     void aLeaderToldOfAHigherTermInTheMiddleOfARoundSendsNothingInThatTerm() throws Exception {
         try (var n0 = Restartable.start(1, "lin-kv", SLOW_ELECTIONS)) {
-            assertEquals("init_ok", n0.init("n0", "n0", "n1", "n2").path("type").asText());
+            assertEquals("init_ok", n0.init("n0", "n0", "n1", "n2", "n3", "n4").path("type").asText());
             long lastMsgId = 0;
             for (JsonNode m = null; m == null || !type(m).equals("append_entries"); ) {
                 m = whole(n0.nextChunk(BIG, Duration.ofSeconds(10)));
@@ -65,7 +65,7 @@ class LinKvRaftTest {
                 answerAsFollower(n0, m);
             }
             assertTrue(start.contains("\"type\":\"append_entries\""), "the long line is an AppendEntries: " + start);
-            String follower = first(Pattern.compile("\"dest\":\"(n[12])\""), start);
+            String follower = first(Pattern.compile("\"dest\":\"(n[1-4])\""), start);
             n0.send(follower, "n0", "{\"type\":\"append_entries_ok\",\"term\":" + HIGHER_TERM
                     + ",\"success\":false,\"next_index\":1,\"forwarded\":[],\"in_reply_to\":" + (lastMsgId + 1) + "}");
             Thread.sleep(500); // n0 reads the answer while its round waits on the pipe
@@ -89,7 +89,7 @@ class LinKvRaftTest {
         }
     }
 
-    /** Answers n0's RequestVote (pre-vote too) with a vote, and its AppendEntries with success, as n1 or n2. */
+    /** Answers n0's RequestVote (pre-vote too) with a vote, and its AppendEntries with success, as the node it went to. */
     static void answerAsFollower(Restartable n0, JsonNode m) throws Exception {
         JsonNode body = m.path("body");
         String reply = switch (type(m)) {
