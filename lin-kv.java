@@ -68,7 +68,9 @@ import picocli.CommandLine.Option;
  * takes no term from a RequestVote (the thesis, section 4.2.3), and it stands for no
  * election, as its own election timeout, reset then, is at least E. A leader never votes.
  * A restarted node has forgotten what it promised, so it keeps the promise for E from its
- * start, which comes after anything it promised before. The leader's lease holds while a
+ * start, which comes after anything it promised before; unless it finds nothing on disk,
+ * as then it never accepted an AppendEntries (which writes the term first). The
+ * leader's lease holds while a
  * majority, itself included, is bound by such promises: followers whose answers in its
  * term came to AppendEntries it sent less than E ago. A promise runs from the follower's
  * receipt, after the leader's send, and both are timed by one monotonic clock, this
@@ -82,7 +84,10 @@ import picocli.CommandLine.Option;
  * (definite: nothing was done). A follower that hears from no leader for a randomized
  * election timeout runs a pre-vote: peers agree only if they made no promise within E
  * (above), and only then does it raise its term and ask for votes; until then it goes on
- * forwarding to the leader it knows, which may only be slow. A leader that has not
+ * forwarding to the leader it knows, which may only be slow. A new cluster (nothing on
+ * disk) does not wait: the first node of init's list stands at once, the others after an
+ * election timeout, so a leader is there a few messages after init, with no split vote.
+ * A leader that has not
  * heard from a majority for the longest election timeout steps down and answers 11 from
  * then on; the longest, not the shortest, as by then every follower that stopped hearing
  * from it has timed out too, and cold followers (just started, their code not yet
@@ -261,8 +266,16 @@ class LinKvNode implements Runnable {
 
     // What Raft keeps on disk.
 
-    /** currentTerm and votedFor, as they became. */
-    record TermAndVote(long term, String votedFor) {}
+    /** currentTerm and votedFor, as they became; no vote is "", as the binding reads no null into a String. */
+    record TermAndVote(long term, String votedFor) {
+        static TermAndVote of(long term, String votedFor) {
+            return new TermAndVote(term, votedFor == null ? "" : votedFor);
+        }
+
+        String vote() {
+            return votedFor.isEmpty() ? null : votedFor;
+        }
+    }
 
     /** An entry put at {@code index}, in place of any there and after it. */
     record Placed(long index, Entry entry) {}
@@ -393,20 +406,24 @@ class LinKvNode implements Runnable {
             if (!terms.isEmpty()) {
                 TermAndVote last = terms.get(terms.size() - 1);
                 currentTerm = last.term();
-                votedFor = last.votedFor();
+                votedFor = last.vote();
                 if (terms.size() > 1) termJournal.replace(List.of(last));
             }
             logJournal.records().forEach(placed -> log.place(placed.index(), placed.entry()));
             if (logJournal.records().size() > log.lastIndex()) logJournal.replace(placed(1, log.lastIndex()));
             if (!terms.isEmpty()) Node.log("restarted in term %d, voted for %s, %d entries", currentTerm, votedFor, log.lastIndex());
             resetElectionDeadline();
+            if (terms.isEmpty()) { // never accepted an AppendEntries nor voted: no promise to keep (see the header)
+                heardFromLeaderAt = System.nanoTime() - electionNanos();
+                if (node.id().equals(node.nodeIds().get(0))) electionDeadline = System.nanoTime();
+            }
         }
 
         // Writes of the persistent state, each on disk when it returns.
 
         private void setTermAndVote(long term, String vote) {
             if (term == currentTerm && Objects.equals(vote, votedFor)) return;
-            termJournal.append(new TermAndVote(term, vote));
+            termJournal.append(TermAndVote.of(term, vote));
             currentTerm = term;
             votedFor = vote;
         }
