@@ -31,8 +31,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Maelstrom's lin-kv workload (its Raft chapter): read, write and cas on a map every
- * node replicates with Raft, as the paper's figure 2 gives it (Ongaro and Ousterhout, "In
+ * Maelstrom's lin-kv workload (its Raft chapter): read, write and cas on a map every node
+ * replicates with Raft, as the paper's figure 2 gives it (Ongaro and Ousterhout, "In
  * Search of an Understandable Consensus Algorithm"), with pre-vote and check-quorum from
  * Ongaro's thesis (sections 9.6 and 6.2) so that a node cut off and healed does not
  * depose a working leader, and a leader cut off steps down and says so; reads are served
@@ -40,27 +40,27 @@ import picocli.CommandLine.Option;
  *
  * <p>The path of a request. A follower that knows its term's leader forwards each client
  * request to it at once, in a message of its own, and relays the answer; one that knows
- * none answers error 11 at once. The leader puts a write in the log as an entry of its own
- * the moment it arrives and sends it at once to as many followers as a majority needs
- * beside itself (those that answered last), not to all: the others get it with their
- * next heartbeat, one AppendEntries every half election timeout to a follower that was
- * sent nothing meanwhile. The entry commits on their answers, and the leader answers.
- * So a write costs one round trip to one follower of three, and two messages more when
- * it came through a follower. A follower has one AppendEntries in flight at a time: what
- * comes meanwhile goes in the next, sent when the answer comes, or once the one in
- * flight has waited an election timeout (a late answer still counts). An entry still not
- * committed {@link #HEDGE} after it was sent (its followers slow, or cut off) goes to
- * every follower. A follower whose log does not match is sent again at once, from its
- * hint (just past its log, or the first entry of the conflicting term).
+ * none answers error 11 at once. The leader puts a write in the log as an entry of its
+ * own the moment it arrives and sends it at once to as many followers as a majority needs
+ * beside itself (those that answered last), not to all: the others get it with their next
+ * heartbeat, one AppendEntries every half election timeout to a follower that was sent
+ * nothing meanwhile. The entry commits on their answers, and the leader answers. So a
+ * write costs one round trip to one follower of three, and two messages more when it came
+ * through a follower. A follower has one AppendEntries in flight at a time: what comes
+ * meanwhile goes in the next, sent when the answer comes, or once the one in flight has
+ * waited an election timeout (a late answer still counts). An entry still not committed
+ * {@link #HEDGE} after it was sent (its followers slow, or cut off) goes to every
+ * follower. A follower whose log does not match is sent again at once, from its hint
+ * (just past its log, or the first entry of the conflicting term).
  *
  * <p>Reads, and cas whose expected value is not there (which change nothing, so they are
- * reads too), are answered by the leader from its map at a read point, with no entry:
- * the moment, under its lock, at which its lease holds (below), taking the index of its
- * last entry as the read index; it answers once it has applied the log to there, which
- * takes no message when nothing is in flight and at most the round trip under way
- * otherwise. A cas whose expected value is there goes in the log as a write does (the map
- * decides it again when the entry is applied). A leader whose lease has lapsed sends
- * every follower an AppendEntries and takes the read point when answers renew it.
+ * reads too), are answered by the leader from its map at a read point, with no entry: the
+ * moment, under its lock, at which its lease holds (below), taking the index of its last
+ * entry as the read index; it answers once it has applied the log to there, which takes
+ * no message when nothing is in flight and at most the round trip under way otherwise. A
+ * cas whose expected value is there goes in the log as a write does (the map decides it
+ * again when the entry is applied). A leader whose lease has lapsed sends every follower
+ * an AppendEntries and takes the read point when answers renew it.
  *
  * <p>The lease. A follower that accepts an AppendEntries of the current term (whatever
  * the consistency check says) promises that leader, from that moment for the shortest
@@ -69,16 +69,16 @@ import picocli.CommandLine.Option;
  * election, as its own election timeout, reset then, is at least E. A leader never votes.
  * A restarted node has forgotten what it promised, so it keeps the promise for E from its
  * start, which comes after anything it promised before; unless it finds nothing on disk,
- * as then it never accepted an AppendEntries (which writes the term first). The
- * leader's lease holds while a
- * majority, itself included, is bound by such promises: followers whose answers in its
- * term came to AppendEntries it sent less than E ago. A promise runs from the follower's
- * receipt, after the leader's send, and both are timed by one monotonic clock, this
- * machine's (Maelstrom and the bench run every node on one machine): where nodes ran on
- * machines of their own, the lease would have to allow for the drift between their
- * clocks. While the lease holds, no other node can be elected, as every election needs a
- * vote from that majority, so no leader of a later term exists and no entry of a later
- * term is committed.
+ * as then it never accepted an AppendEntries (which writes the term first). The leader's
+ * lease holds while a majority, itself included, is bound by such promises: followers
+ * whose answers in its term came to AppendEntries it sent less than E ago. A promise runs
+ * from the follower's receipt, after the leader's send, and both are timed by one
+ * monotonic clock, this machine's (Maelstrom and the bench run every node on one
+ * machine): where nodes ran on machines of their own, the lease would have to allow for
+ * the drift between their clocks. While the lease holds, no node of a later term has been
+ * elected: each election needs a vote from that majority, and none of it gave one in a
+ * later term, the leader never, a follower neither before its receipt (it answered in
+ * this term) nor after (its promise). So no entry of a later term is committed either.
  *
  * <p>Availability. A node that knows of no leader of its term answers error 11 at once
  * (definite: nothing was done). A follower that hears from no leader for a randomized
@@ -86,16 +86,15 @@ import picocli.CommandLine.Option;
  * (above), and only then does it raise its term and ask for votes; until then it goes on
  * forwarding to the leader it knows, which may only be slow. A new cluster (nothing on
  * disk) does not wait: the first node of init's list stands at once, the others after an
- * election timeout, so a leader is there a few messages after init, with no split vote.
- * A leader that has not
- * heard from a majority for the longest election timeout steps down and answers 11 from
- * then on; the longest, not the shortest, as by then every follower that stopped hearing
- * from it has timed out too, and cold followers (just started, their code not yet
- * compiled) may answer a new leader slower than the shortest. A read or cas that finds
- * no lease for an election timeout is failed with 11 (a read, or a cas answered as one,
- * changed nothing). A write that reached the leader's log is never answered with an
- * error: if its entry is lost in a change of leader, its client times out, and the
- * outcome stays unknown, as it is. No node answers a client later than
+ * election timeout, so a leader is there a few messages after init, with no split vote. A
+ * leader that has not heard from a majority for the longest election timeout steps down
+ * and answers 11 from then on; the longest, not the shortest, as by then every follower
+ * that stopped hearing from it has timed out too, and cold followers (just started, their
+ * code not yet compiled) may answer a new leader slower than the shortest. A read or cas
+ * that finds no lease for an election timeout is failed with 11 (a read, or a cas
+ * answered as one, changed nothing). A write that reached the leader's log is never
+ * answered with an error: if its entry is lost in a change of leader, its client times
+ * out, and the outcome stays unknown, as it is. No node answers a client later than
  * {@link #ANSWER_WITHIN} after its request: Maelstrom's lin-kv client gives up after a
  * second, and an answer to a client that gave up ends the node's output.
  *
@@ -104,42 +103,41 @@ import picocli.CommandLine.Option;
  * entry of its own term held by a majority (earlier ones with it), and a follower takes
  * an entry only after the consistency check, deletes only from a real conflict on, and
  * commits no further than the leader's commit index and its own last new entry. Refusing
- * votes changes none of this: it only elects fewer leaders. So the committed entries
- * form one prefix that only grows, the same at every node, and every node applies them
- * in that order to the same map, each once. Writes: each is one command in one entry,
- * made once by the leader it reached, and its linearization point is the moment its
- * entry is first committed (held by a majority): after the request arrived, and before
- * the answer, which goes out when the entry is applied, known committed. An entry is
- * committed no later than the one after it (whatever holds the later holds the earlier),
- * so these points order the writes as the log does, and each answer is what the map
- * gives in that order. Reads: a read answered from the map through index k, with read
- * index r at the read point z (so k is at least r), is linearized at p, the later of z
- * and the moment entry k was committed. Entries up to k were committed by p. No entry
- * after k was: at z the lease held, so every entry committed by then is in this
- * leader's log (figure 3's Leader Completeness for earlier terms; this leader made its
- * term's), hence at or before r, which is at most k; and an entry after k is committed
- * no earlier than entry k. So the map through k is exactly the writes linearized before
- * p, and p lies between the request's arrival (before z) and its answer (after both).
- * The read point waits for the leader's entry of its term too (r is at least its index),
- * so a new leader answers reads only once it knows what was committed before it.
+ * votes changes none of this: it only elects fewer leaders. So the committed entries form
+ * one prefix that only grows, the same at every node, and every node applies them in that
+ * order to the same map, each once. Writes: each is one command in one entry, made once
+ * by the leader it reached, and its linearization point is the moment its entry is first
+ * committed (held by a majority): after the request arrived, and before the answer, which
+ * goes out when the entry is applied, known committed. An entry is committed no later
+ * than the one after it (whatever holds the later holds the earlier), so these points
+ * order the writes as the log does, and each answer is what the map gives in that order.
+ * Reads: a read answered from the map through index k, with read index r at the read
+ * point z (so k is at least r), is linearized at p, the later of z and the moment entry k
+ * was committed. Entries up to k were committed by p. No entry after k was: at z the
+ * lease held, so every entry committed by then is in this leader's log (figure 3's Leader
+ * Completeness for earlier terms; this leader made its term's), hence at or before r,
+ * which is at most k; and an entry after k is committed no earlier than entry k. So the
+ * map through k is exactly the writes linearized before p, and p lies between the
+ * request's arrival (before z) and its answer (after both). The read point waits for the
+ * leader's entry of its term too (r is at least its index), so a new leader answers reads
+ * only once it knows what was committed before it.
  *
  * <p>A restart. Figure 2's persistent state, currentTerm, votedFor and the log, is on
  * disk (a {@link Disk} folder of the run, removed with it) before any message that
  * depends on it leaves: a vote, an answer to an AppendEntries, a leader's AppendEntries
- * and its own count towards a majority. Each change is one journal write under the
- * Raft lock, so a kill, which can take every node at once, loses nothing a peer was
- * told. A restarted node takes its term, vote and log back and starts as a follower
- * with nothing committed or applied, as a node does in the paper, and keeps the promise
- * above for E; the leader's commit index brings it back to where it was, and it
- * re-applies the log to an empty map. Requests it held are gone with their clients'
- * answers, which time out; their tickets were drawn at random, so no later request is
- * taken for one of them. The log is kept whole, on disk as in memory (no snapshots: the
- * paper's section 7), so what is on disk is what the log holds; at restart each journal
- * is rewritten to just that.
+ * and its own count towards a majority. Each change is one journal write under the Raft
+ * lock, so a kill, which can take every node at once, loses nothing a peer was told. A
+ * restarted node takes its term, vote and log back and starts as a follower with nothing
+ * committed or applied, as a node does in the paper, and keeps the promise above for E;
+ * the leader's commit index brings it back to where it was, and it re-applies the log to
+ * an empty map. Requests it held are gone with their clients' answers, which time out;
+ * their tickets were drawn at random, so no later request is taken for one of them. The
+ * log is kept whole, on disk as in memory (no snapshots: the paper's section 7), so what
+ * is on disk is what the log holds; at restart each journal is rewritten to just that.
  *
- * <p>Answers to this node's own requests (votes, AppendEntries) are handled on threads
- * of their own, never on the thread that sent the request, which holds the Raft lock:
- * so a leader's burst of AppendEntries is sent in the term it began in, by a leader.
+ * <p>Answers to this node's own requests (votes, AppendEntries) are handled on threads of
+ * their own, never on the thread that sent the request, which holds the Raft lock: so a
+ * leader's burst of AppendEntries is sent in the term it began in, by a leader.
  */
 @Command(name = "lin-kv", mixinStandardHelpOptions = true,
         description = "Maelstrom lin-kv, the Raft chapter: a linearizable key-value store on Raft; writes in one round, reads on a leader lease.")
