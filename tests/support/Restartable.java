@@ -95,6 +95,26 @@ public final class Restartable implements AutoCloseable {
         }
     }
 
+    /**
+     * The next line the node prints, ending in its newline, or its first {@code max}
+     * characters without one when it is longer: the rest stays unread (the node writing
+     * it waits on the full pipe meanwhile) and the next call goes on with it. Null when
+     * nothing comes {@code within}.
+     */
+    public String nextChunk(int max, Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!out.ready()) {
+            if (System.nanoTime() > deadline) return null;
+            Thread.sleep(5);
+        }
+        var chunk = new StringBuilder();
+        for (int c; chunk.length() < max && (c = out.read()) >= 0; ) {
+            chunk.append((char) c);
+            if (c == '\n') break;
+        }
+        return chunk.toString();
+    }
+
     /** The next message to {@code dest}, skipping others; fails after {@code within}. */
     public JsonNode nextTo(String dest, Duration within) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
