@@ -47,7 +47,7 @@ class LinKvRaftTest {
      */
     @Test
     void aLeaderToldOfAHigherTermWhileSendingAWriteSendsNothingInThatTerm() throws Exception {
-        try (var n0 = Restartable.start(1, "lin-kv", SLOW_ELECTIONS)) {
+        try (var n0 = Restartable.start("lin-kv", SLOW_ELECTIONS)) {
             assertEquals("init_ok", n0.init("n0", "n0", "n1", "n2", "n3", "n4").path("type").asText());
             long lastMsgId = 0;
             for (JsonNode m = null; m == null || !type(m).equals("append_entries"); ) {
@@ -98,7 +98,7 @@ class LinKvRaftTest {
      */
     @Test
     void aNodeGrantsNoVoteForAnElectionTimeoutAfterItHeardFromItsLeaderOrRestarted() throws Exception {
-        try (var n1 = Restartable.start(2, "lin-kv", SLOW_ELECTIONS)) {
+        try (var n1 = Restartable.start("lin-kv", SLOW_ELECTIONS)) {
             assertEquals("init_ok", n1.init("n1", "n0", "n1", "n2").path("type").asText());
             assertEquals("true 1", vote(n1.call("n2", "n1", requestVote(1, 1))), "a vote asked of a node with nothing on disk");
             JsonNode accepted = n1.call("n0", "n1", "{\"type\":\"append_entries\",\"term\":2,\"leader_id\":\"n0\",\"prev_log_index\":0,"
@@ -120,7 +120,7 @@ class LinKvRaftTest {
      */
     @Test
     void aLeaderWhoseFollowersFellSilentAnswersNoReadFromItsMap() throws Exception {
-        try (var n0 = Restartable.start(1, "lin-kv", SLOW_ELECTIONS)) {
+        try (var n0 = Restartable.start("lin-kv", SLOW_ELECTIONS)) {
             assertEquals("init_ok", n0.init("n0", "n0", "n1", "n2").path("type").asText());
             n0.send("c1", "n0", "{\"type\":\"write\",\"key\":1,\"value\":5,\"msg_id\":1}");
             JsonNode written = answerWhileWaiting(n0, 1, true); // n0 answers 11 until it leads, then writes
