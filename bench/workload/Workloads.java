@@ -7,7 +7,6 @@ import bench.workload.gcounter.GCounterWorkload;
 import bench.workload.gset.GSetWorkload;
 import bench.workload.kafka.KafkaWorkload;
 import bench.workload.linkv.LinKvWorkload;
-import bench.workload.txn.ListAppendWorkload;
 import bench.workload.pncounter.PnCounterWorkload;
 import bench.workload.txn.TxnWorkload;
 import bench.workload.uniqueids.UniqueIdsWorkload;
@@ -32,9 +31,9 @@ public final class Workloads {
             Map.entry("kafka", o -> new KafkaWorkload(o.params().keyCount(), o.params().maxWritesPerKey(),
                     o.load().concurrency())),
             Map.entry("lin-kv", LinKvWorkload::new),
-            Map.entry("txn-rw-register", o -> new TxnWorkload(o.params().maxTxnLength(), o.params().keyCount(),
+            Map.entry("txn-rw-register", o -> TxnWorkload.rwRegister(o.params().maxTxnLength(), o.params().keyCount(),
                     o.params().maxWritesPerKey(), o.params().consistencyModels())),
-            Map.entry("txn-list-append", o -> new ListAppendWorkload(o.params().maxTxnLength(), o.params().keyCount(),
+            Map.entry("txn-list-append", o -> TxnWorkload.listAppend(o.params().maxTxnLength(), o.params().keyCount(),
                     o.params().maxWritesPerKey(), o.params().consistencyModels())));
 
     private Workloads() {

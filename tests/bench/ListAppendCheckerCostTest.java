@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import bench.Json;
 import bench.Op;
 import bench.report.Verdict;
-import bench.workload.txn.ListAppendWorkload;
+import bench.workload.txn.TxnWorkload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,7 +40,7 @@ class ListAppendCheckerCostTest {
      * (0 for none).
      */
     static List<Op> history(int rate, int staleEvery, long seed) {
-        var workload = new ListAppendWorkload(4, null, 16, List.of("strict-serializable"));
+        var workload = TxnWorkload.listAppend(4, null, 16, List.of("strict-serializable"));
         var random = new Random(seed);
         long gap = 1_000_000_000L / rate;
         long slot = gap * PROCESSES; // each process invokes once per slot, so its operations never overlap
@@ -96,7 +96,7 @@ class ListAppendCheckerCostTest {
     }
 
     private static void measure(String what, List<Op> history, Verdict.Validity expected) {
-        var checker = new ListAppendWorkload(4, null, 16, List.of("strict-serializable"));
+        var checker = TxnWorkload.listAppend(4, null, 16, List.of("strict-serializable"));
         long start = System.nanoTime();
         Verdict v = checker.check(history);
         long millis = (System.nanoTime() - start) / 1_000_000;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Op;
 import bench.report.Verdict;
-import bench.workload.txn.ListAppendWorkload;
+import bench.workload.txn.TxnWorkload;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tests.support.HandMadeHistory;
@@ -23,7 +23,7 @@ class ListAppendCheckerTest {
             "strict-serializable");
 
     private static Verdict check(String model, HandMadeHistory h) {
-        return new ListAppendWorkload(4, null, 16, List.of(model)).check(h.ops);
+        return TxnWorkload.listAppend(4, null, 16, List.of(model)).check(h.ops);
     }
 
     /** Asserts a rejection under {@code model} with a finding of {@code type} naming {@code txns} transactions. */
@@ -203,7 +203,7 @@ class ListAppendCheckerTest {
 
     @Test
     void unknownModelsAreRefused() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new ListAppendWorkload(4, null, 16,
+        var e = assertThrows(IllegalArgumentException.class, () -> TxnWorkload.listAppend(4, null, 16,
                 List.of("linearizable")));
         assertTrue(e.getMessage().contains("strict-serializable"), e.getMessage());
     }

@@ -15,7 +15,7 @@ import tests.support.HandMadeHistory;
 class TxnCheckerTest {
 
     private static Verdict check(String model, HandMadeHistory h) {
-        return new TxnWorkload(4, null, 16, List.of(model)).check(h.ops);
+        return TxnWorkload.rwRegister(4, null, 16, List.of(model)).check(h.ops);
     }
 
     private static List<String> findings(Verdict v, String type) {
@@ -125,6 +125,6 @@ class TxnCheckerTest {
     @Test
     void unsupportedModelIsRefused() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new TxnWorkload(4, null, 16, List.of("serializable")));
+                () -> TxnWorkload.rwRegister(4, null, 16, List.of("serializable")));
     }
 }

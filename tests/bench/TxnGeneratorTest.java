@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.workload.Workload;
-import bench.workload.txn.ListAppendWorkload;
 import bench.workload.txn.TxnWorkload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,13 +27,13 @@ class TxnGeneratorTest {
 
     @Test
     void transactionsHaveMaelstromsShapeAndUniqueBoundedWrites() {
-        hasMaelstromsShapeAndUniqueBoundedWrites(new TxnWorkload(MAX_LENGTH, null, MAX_WRITES, List.of("read-committed")),
+        hasMaelstromsShapeAndUniqueBoundedWrites(TxnWorkload.rwRegister(MAX_LENGTH, null, MAX_WRITES, List.of("read-committed")),
                 "w");
     }
 
     @Test
     void listAppendTransactionsAppendUniqueBoundedValues() {
-        hasMaelstromsShapeAndUniqueBoundedWrites(new ListAppendWorkload(MAX_LENGTH, null, MAX_WRITES,
+        hasMaelstromsShapeAndUniqueBoundedWrites(TxnWorkload.listAppend(MAX_LENGTH, null, MAX_WRITES,
                 List.of("strict-serializable")), "append");
     }
 

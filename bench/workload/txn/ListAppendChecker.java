@@ -103,16 +103,7 @@ final class ListAppendChecker {
 
     /** Judges a history of txn operations. */
     Verdict check(List<Op> history) {
-        return new Analysis(parse(history)).verdict();
-    }
-
-    /** The txn operations as transactions. */
-    static List<Txn> parse(List<Op> history) {
-        var txns = new ArrayList<Txn>();
-        for (var parsed : TxnHistory.parse(history, ListAppendChecker::mops)) {
-            txns.add(new Txn(txns.size(), parsed.op(), parsed.mops()));
-        }
-        return txns;
+        return new Analysis(TxnHistory.parse(history, ListAppendChecker::mops, Txn::new)).verdict();
     }
 
     /** Micro-ops from their JSON form [["r",k,[...]|null],["append",k,v]], or null when malformed. */

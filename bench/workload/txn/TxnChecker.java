@@ -113,7 +113,7 @@ final class TxnChecker {
 
     /** Judges a history of txn operations. */
     Verdict check(List<Op> history) {
-        List<Txn> txns = parse(history);
+        List<Txn> txns = TxnHistory.parse(history, TxnChecker::mops, Txn::new);
         var findings = new ArrayList<String>();
         ObjectNode details = Json.object();
         details.put("txns", txns.size());
@@ -149,15 +149,6 @@ final class TxnChecker {
         Verdict.Validity validity = !types.isEmpty() ? Verdict.Validity.INVALID
                 : unknown ? Verdict.Validity.UNKNOWN : Verdict.Validity.VALID;
         return new Verdict(validity, details, findings);
-    }
-
-    /** The txn operations as transactions: an ok one as the node completed it, others as requested. */
-    static List<Txn> parse(List<Op> history) {
-        var txns = new ArrayList<Txn>();
-        for (var parsed : TxnHistory.parse(history, TxnChecker::mops)) {
-            txns.add(new Txn(txns.size(), parsed.op(), parsed.mops()));
-        }
-        return txns;
     }
 
     /** Micro-ops from their JSON form [["r",k,v],["w",k,v]], or null when malformed. */

@@ -9,24 +9,25 @@ import java.util.function.Function;
 /** How the txn checkers read a history: each txn operation with its micro-ops, as Maelstrom's client records them. */
 final class TxnHistory {
 
-    /**
-     * A transaction as the checkers see it.
-     *
-     * @param op   its operation; an ok one whose reply was not a transaction is recorded as INFO
-     * @param mops its micro-ops: as the node completed them when ok, else as requested
-     */
-    record Parsed<M>(Op op, List<M> mops) {
+    /** Makes a checker's transaction: its index in the history's transactions, its operation and micro-ops. */
+    @FunctionalInterface
+    interface Maker<M, T> {
+        /**
+         * @param op   its operation; an ok one whose reply was not a transaction is recorded as INFO
+         * @param mops its micro-ops: as the node completed them when ok, else as requested
+         */
+        T make(int id, Op op, List<M> mops);
     }
 
     private TxnHistory() {
     }
 
     /**
-     * The txn operations of a history, in order, with micro-ops read by {@code mops}
-     * (which returns null for a malformed transaction).
+     * The txn operations of a history, in order, as {@code maker} makes them, with
+     * micro-ops read by {@code mops} (which returns null for a malformed transaction).
      */
-    static <M> List<Parsed<M>> parse(List<Op> history, Function<JsonNode, List<M>> mops) {
-        var txns = new ArrayList<Parsed<M>>();
+    static <M, T> List<T> parse(List<Op> history, Function<JsonNode, List<M>> mops, Maker<M, T> maker) {
+        var txns = new ArrayList<T>();
         for (Op op : history) {
             if (!"txn".equals(op.f())) continue;
             List<M> completed = op.ok() && op.reply() != null ? mops.apply(op.reply().get("txn")) : null;
@@ -36,7 +37,7 @@ final class TxnHistory {
                     op.invokedAt(), op.completedAt(), op.isFinal())
                     : op;
             List<M> requested = completed != null ? completed : mops.apply(op.request().get("txn"));
-            txns.add(new Parsed<>(seen, requested == null ? List.of() : requested));
+            txns.add(maker.make(txns.size(), seen, requested == null ? List.of() : requested));
         }
         return txns;
     }
