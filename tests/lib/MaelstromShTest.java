@@ -223,6 +223,22 @@ class MaelstromShTest {
     }
 
     @Test
+    void jbangsFirstFetchPrintsNothingButItsOwnLines() throws Exception {
+        // ./jbang with no JBang on PATH and an empty cache fetches JBang's jar with Maven,
+        // whose console wrote colour resets on both streams even when neither is a terminal.
+        String path = Stream.of(System.getenv("PATH").split(":"))
+                .filter(dir -> !Files.isExecutable(Path.of(dir, "jbang"))).reduce((a, b) -> a + ":" + b).orElse("");
+        var fetch = new ProcessBuilder(ROOT.resolve("jbang").toString(), "--version").redirectErrorStream(true);
+        fetch.environment().put("PATH", path);
+        fetch.environment().put("XDG_CACHE_HOME", scratch.resolve("cache").toString());
+        Process p = fetch.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("fetching dev.jbang:jbang-cli"), "the jar was fetched: " + output);
+        assertFalse(output.contains("\u001b"), "no terminal codes: " + output.replace("\u001b", "ESC"));
+    }
+
+    @Test
     void maelstromShServesEveryWorkloadOfTheBenchAndNoOther() throws Exception {
         Process usage = new ProcessBuilder(ROOT.resolve("maelstrom.sh").toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String text = new String(usage.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
