@@ -58,7 +58,7 @@ workloads="echo:echo.java unique-ids:unique-ids.java broadcast:broadcast.java g-
   kafka:kafka.java txn-rw-register:txn.java lin-kv:lin-kv.java"
 # The training run's requests, made by the bench's workloads (`./jbang bench.java training`
 # writes them; the bench need not be built for a node to be).
-training=$root/lib/training.jsonl
+training=$root/.generated/training.jsonl
 
 # The flags of every run, the training run included: an AOT cache is only used by a
 # JVM started the way the one that recorded it was. (Words without spaces or patterns:

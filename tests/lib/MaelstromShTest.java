@@ -42,9 +42,9 @@ class MaelstromShTest {
     @TempDir
     Path scratch;
 
-    /** A checkout of maelstrom.sh, jbang, lib/ and {@code scripts} at {@code dir}, with nothing built. */
+    /** A checkout of maelstrom.sh, jbang, lib/, the training requests and {@code scripts} at {@code dir}, with nothing built. */
     static Path checkout(Path dir, String... scripts) throws IOException {
-        var files = new ArrayList<>(List.of("maelstrom.sh", "jbang"));
+        var files = new ArrayList<>(List.of("maelstrom.sh", "jbang", TrainingCommand.FILE));
         files.addAll(List.of(scripts));
         try (Stream<Path> lib = Files.list(ROOT.resolve("lib"))) {
             lib.forEach(f -> files.add("lib/" + f.getFileName()));
