@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -101,19 +102,48 @@ class MaelstromShTest {
     }
 
     @Test
-    void aFreshCheckoutPassesAtTheFirstStartUnderInitsDeadline() throws Exception {
-        // 3b's five broadcast nodes, started all at once with nothing built: the bench, as
+    void aFreshCheckoutPasses3dAtTheFirstStartUnderInitsDeadline() throws Exception {
+        // 3d's 25 broadcast nodes, started all at once with nothing built: the bench, as
         // Maelstrom, fails a node that has not answered init within ten seconds.
         Path checkout = checkout(scratch.resolve("fresh"), "broadcast.java");
-        Results results = TestCommand.run("--challenge", "3b", "--time-limit", "3", "--store",
+        Results results = TestCommand.run("--challenge", "3d", "--time-limit", "3", "--quiet-period", "2", "--store",
                 scratch.resolve("store").toString(), "--bin", checkout.resolve("maelstrom.sh").toString(), "broadcast");
         assertTrue(results.problems().isEmpty(), "node problems: " + results.problems());
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> results.verdict().findings().toString());
         String log = Files.readString(results.options().runDir().resolve("node-logs/n0.log"))
                 + Files.readString(results.options().runDir().resolve("node-logs/n1.log"));
-        assertTrue(log.contains("without its AOT cache"), log);
+        assertTrue(log.contains("with the AOT cache of its short training"), log);
         awaitTraining(checkout, "broadcast");
-        assertTrue(Files.exists(checkout.resolve(".cache/build/broadcast.java/app.aot")), "the cache was recorded");
+        assertEquals("full", Files.readAllLines(checkout.resolve(".cache/build/broadcast.java/trained")).get(1),
+                "the full cache replaced the short one");
+    }
+
+    @Test
+    void jbangsAnswerIsKeptUntilWhatItDependsOnChanges() throws Exception {
+        Path checkout = checkout(scratch.resolve("answer"), "echo.java");
+        Path script = checkout.resolve("echo.java");
+        assertBuiltAnd(checkout, "JBang asked");
+        Files.writeString(script, "\n// a change of the code alone\n", StandardOpenOption.APPEND);
+        assertBuiltAnd(checkout, "JBang's answer kept");
+        Files.writeString(script, "//DESCRIPTION a directive more\n", StandardOpenOption.APPEND);
+        assertBuiltAnd(checkout, "JBang asked");
+        Files.writeString(checkout.resolve("lib/Extra.java"), "class Extra {}\n");   // matched by //SOURCES lib/*.java
+        assertBuiltAnd(checkout, "JBang asked");
+        Files.writeString(checkout.resolve("lib/Extra.java"), "class Extra { int field; }\n");
+        assertBuiltAnd(checkout, "JBang's answer kept");
+        awaitTraining(checkout, "echo");
+    }
+
+    /** Starts an echo node, which builds the script; asserts that it answered and that the build's log says {@code how}. */
+    private void assertBuiltAnd(Path checkout, String how) throws Exception {
+        Started node = Started.start(checkout, scratch.resolve("node.err"), "echo");
+        try {
+            assertTrue(node.initOkWithin(30), node.log());
+        } finally {
+            node.kill();
+        }
+        String build = Files.readString(checkout.resolve(".cache/build/echo.java/build.log"));
+        assertTrue(build.contains("(" + how + ")"), build);
     }
 
     @Test
