@@ -21,11 +21,12 @@
 #   compile starts the build detached (its own session, its own log) and hands it the
 #   build lock; every node waits on that lock. A node killed at init's deadline leaves
 #   the build running, and the next start uses it.
-# - short training: an AOT cache (classes parsed and linked ahead of time) recorded by a
-#   run of the script on init alone, which takes about a JVM's start and exit. The build
-#   holds the lock through it, so that the nodes waiting for the compile start with it:
-#   25 JVMs start with it in well under half the time they take without one, which is
-#   more than the training costs.
+# - short training, when ten nodes or more wait for the build: an AOT cache (classes
+#   parsed and linked ahead of time) recorded by a run of the script on init alone, which
+#   takes about a JVM's start and exit. The build holds the lock through it, so that the
+#   waiting nodes start with it: 25 JVMs start with it in well under half the time they
+#   take without one, which is more than the training costs; a few JVMs do not save that
+#   much, and start without a cache.
 # - full training: an AOT cache recorded by a run on every workload's requests, which
 #   also covers what a node loads after init. It runs detached at the lowest priority
 #   and replaces the short cache for every later start. An archive is written as the JVM
@@ -179,6 +180,9 @@ unset MAELSTROM_SH_BUILD
 set -o pipefail
 training_limit=60         # seconds; a full training run that takes longer is a failed one
 short_training_limit=10   # seconds, as long as init's deadline: the first nodes wait for it
+# The nodes waiting for a build from which the short training pays: it costs about as
+# much as a few nodes' starts without a cache, and saves each node more than half of one.
+short_training_nodes=10
 
 usage() {
   cat >&2 <<EOF
@@ -392,13 +396,14 @@ record() {
 }
 
 # Makes the cache in folder $1 (recorded on class path $2, of kind $3) the one nodes
-# start with, if the compile it was recorded on is still the current one; under the
-# build lock. Removes the other caches of its kind but the one it replaces, which nodes
-# may still be running on: a short one is made under the build lock, and a full one by
-# the one training that holds the training lock, so neither is removed as it is made.
+# start with, if the compile it was recorded on is still the current one (else removes
+# it and fails); under the build lock. Removes the other caches of its kind but the one
+# it replaces, which nodes may still be running on: a short one is made under the build
+# lock, and a full one by the one training that holds the training lock, so neither is
+# removed as it is made.
 install_cache() {
   local old previous=""
-  compiled || { rm -rf "$1"; return 0; }
+  compiled || { rm -rf "$1"; return 1; }
   [ -f "$dir/trained" ] && read -r previous <"$dir/trained"
   previous=${previous%%:*}
   printf '%s\n' "$2" "$3" >"$1/trained"
@@ -437,7 +442,7 @@ train() {
     trained && [ "$kind" = full ] && return 0
     record_full_cache >"$dir/train.log" 2>&1 && continue
     touch "$dir/train.failed"
-    log "no full AOT cache for $script (log: $dir/train.log): nodes start without it;" \
+    log "no full AOT cache for $script (log: $dir/train.log): nodes start with the short one, if any;" \
       "./maelstrom.sh --prepare $name tries again"
     return 1
   done
@@ -486,9 +491,12 @@ record_full_cache() {
   rm -rf "$work"
   exec 9>"$dir/.lock"
   flock 9
-  install_cache "$out" "$out/app.jar" full
+  if install_cache "$out" "$out/app.jar" full; then
+    log "recorded the full AOT cache of $script in $(since "$started") s"
+  else
+    log "dropped the full AOT cache of $script: a newer compile replaced the one it was recorded on"
+  fi
   exec 9>&-
-  log "recorded the full AOT cache of $script in $(since "$started") s"
 }
 
 # Makes the compile current: runs it here (--prepare) or, for a node, detached with the
@@ -499,7 +507,13 @@ ensure_compiled() {
   mkdir -p "$dir"
   exec 9>"$dir/.lock"
   waited=""
-  flock -n 9 || { waited=1; log "waiting for the build of $script (log: $dir/build.log)"; flock 9; }
+  if ! flock -n 9; then
+    waited=1
+    : >"$dir/waiting.$$"   # counted by the build, to tell whether a short training pays
+    log "waiting for the build of $script (log: $dir/build.log)"
+    flock 9
+    rm -f "$dir/waiting.$$"
+  fi
   if compiled; then exec 9>&-; return 0; fi
   waited=1
   if [ "${1:-}" = foreground ]; then
@@ -516,6 +530,16 @@ ensure_compiled() {
   flock 9
   compiled || { tail -n 20 "$dir/build.log" >&2; log "the build of $script failed: $dir/build.log"; exit 1; }
   exec 9>&-
+}
+
+# How many nodes wait for the build: the one that started it, and every other that still
+# runs (a node killed as it waited leaves its file, which this removes).
+waiting_nodes() {
+  local each count=1
+  for each in "$dir"/waiting.*; do
+    if [ -e "$each" ] && kill -0 "${each##*.}" 2>/dev/null; then count=$((count + 1)); else rm -f "$each"; fi
+  done
+  echo "$count"
 }
 
 # Starts the full training detached, at the lowest priority: nodes may be starting beside it.
@@ -539,7 +563,7 @@ case "$1" in
     locate_build "$2"
     exec >"$dir/build.log" 2>&1
     compile || exit 1
-    record_short_cache || true
+    [ "$(waiting_nodes)" -lt "$short_training_nodes" ] || record_short_cache || true
     exec 9>&-
     exec nice -n 19 "$self" --train "$name" ;;
   --train)   # detached
