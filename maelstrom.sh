@@ -522,7 +522,7 @@ ensure_compiled() {
     exec 9>&-
     return 0
   fi
-  detach "$self" --build "$name"   # inherits fd 9, and the lock with it, until its short training is done
+  detach "$self" --build "$name"   # inherits fd 9, and the lock with it, until its compile and short training are done
   log "building $script (log: $dir/build.log); it goes on if this node is killed," \
     "and the next start uses it: run the test again, or wait with ./maelstrom.sh --prepare $name"
   exec 9>&-
@@ -576,15 +576,15 @@ locate_build "$1"
 shift
 if compiled && trained; then
   [ -z "$hashed" ] || remember_mtimes
-  # A short cache whose full training is not under way (a node's start, or the build,
-  # started one that was stopped): start one, unless it failed for this compile.
+  # A short cache, which the full training replaces: start one in case none is under way
+  # (one under way wins), unless it failed for this compile.
   [ "$kind" = full ] || [ "$dir/train.failed" -nt "$dir/stamp" ] || detach_training
   exec "$java" $jvm_flags -XX:AOTCache="$aot" -cp "$class_path" "$main" "$@"
 fi
 ensure_compiled
 if trained; then
-  log "starting $name with the AOT cache of its short training; the full one is being recorded" \
-    "for later starts (./maelstrom.sh --prepare $name waits for it)"
+  [ "$kind" = full ] || log "starting $name with the AOT cache of its short training; the full one is" \
+    "being recorded for later starts (./maelstrom.sh --prepare $name waits for it)"
   exec "$java" $jvm_flags -XX:AOTCache="$aot" -cp "$class_path" "$main" "$@"
 fi
 if [ "$dir/train.failed" -nt "$dir/stamp" ]; then
