@@ -285,13 +285,14 @@ watch_answer() {
 }
 
 # The stamp of what JBang's answer depends on, which it cannot have changed while this
-# is the same: the JDKs it chooses from, the launcher, each watched file's path and
-# directives (//NAME lines and @Grab), and every path under each watched folder.
+# is the same: the script's path (a copied checkout asks again: the answer names the
+# files it copied), the JDKs JBang chooses from, the launcher, each watched file's path
+# and directives (//NAME lines and @Grab), and every path under each watched folder.
 # After watch_answer.
 answer_stamp() {
   local jdk each
   {
-    printf '%s\n' "${JAVA_HOME:-}" "$(command -v java)"
+    printf '%s\n' "$script" "${JAVA_HOME:-}" "$(command -v java)"
     for jdk in "${JBANG_DIR:-$HOME/.jbang}"/cache/jdks/*; do echo "$jdk $(readlink -f "$jdk")"; done
     sha1sum "$root/jbang"
     for each in "${watched[@]}"; do

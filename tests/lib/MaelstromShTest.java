@@ -176,6 +176,8 @@ class MaelstromShTest {
         Path copy = scratch.resolve("copy");
         assertEquals(0, new ProcessBuilder("cp", "-a", original.toString(), copy.toString()).inheritIO().start().waitFor());
         assertRebuildsAndAnswers(copy, "copy");
+        String build = Files.readString(copy.resolve(".cache/build/echo.java/build.log"));
+        assertTrue(build.contains("(JBang asked)"), "the copy's kept answer names the files it was copied from: " + build);
         // A jar of the class path that is gone (a moved JBang or Maven cache): rebuilt.
         Path compiled = copy.resolve(".cache/build/echo.java/compiled");
         List<String> lines = new ArrayList<>(Files.readAllLines(compiled));
