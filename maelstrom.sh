@@ -415,8 +415,9 @@ install_cache() {
 }
 
 # The short training, under the build lock, after the compile: the script's classes in a
-# jar of their own (the cache's class path holds jars only), its dependencies' as they
-# are, and a run on the training's first message, init.
+# jar of their own (the cache's class path holds jars only), its dependencies' jars as
+# they are (merging them, as the full training does, takes a JVM's start a jar), and a
+# run on the training's first message, init.
 record_short_cache() {
   local started=$EPOCHREALTIME out class_path
   out=$(mktemp -d "$dir/short.XXXXXX")
