@@ -397,14 +397,15 @@ record() {
 }
 
 # Makes the cache in folder $1 (recorded on class path $2, of kind $3) the one nodes
-# start with, if the compile it was recorded on is still the current one (else removes
-# it and fails); under the build lock. Removes the other caches of its kind but the one
-# it replaces, which nodes may still be running on: a short one is made under the build
+# start with, if the compile it was recorded on, whose classes are in $classes, is still
+# the current one (else removes it and fails): each compile has a classes folder of its
+# own. Under the build lock. Removes the other caches of its kind but the one it
+# replaces, which nodes may still be running on: a short one is made under the build
 # lock, and a full one by the one training that holds the training lock, so neither is
 # removed as it is made.
 install_cache() {
-  local old previous=""
-  compiled || { rm -rf "$1"; return 1; }
+  local old previous="" recorded_on=$classes
+  compiled && [ "$classes" = "$recorded_on" ] || { rm -rf "$1"; return 1; }
   [ -f "$dir/trained" ] && read -r previous <"$dir/trained"
   previous=${previous%%:*}
   printf '%s\n' "$2" "$3" >"$1/trained"
@@ -567,7 +568,7 @@ case "$1" in
     compile || exit 1
     [ "$(waiting_nodes)" -lt "$short_training_nodes" ] || record_short_cache || true
     exec 9>&-
-    exec nice -n 19 "$self" --train "$name" ;;
+    exec nice -n 19 "$self" --train "$name" >/dev/null 2>&1 ;;   # its log is train.log; build.log is the next build's
   --train)   # detached
     locate_build "$2"
     train detached
