@@ -13,32 +13,42 @@
 # Maelstrom starts every node at once, gives each ten seconds to answer init, and kills
 # nodes with SIGKILL. So JBang never runs on a node's start path once a script is built,
 # and a build outlives the node that started it. Builds live in .cache/build/ beside
-# this file, one folder a script, in two steps:
+# this file, one folder a script, in three steps:
 #
 # - compile: `jbang info tools` resolves the script's //DEPS, //SOURCES and JDK, and
-#   javac compiles them. The first node to find no compile starts it detached (its own
-#   session, its own log) and hands it the build lock; every node waits on that lock. A
-#   node killed at init's deadline leaves the compile running, and the next start uses it.
-# - train: an AOT cache (classes parsed, linked and profiled ahead of time), recorded by
-#   a training run that exits normally, since an archive written at exit never appears
-#   under SIGKILL. It runs detached and at low priority right after the compile; nodes
-#   start without it until it is there, and with it from then on.
+#   javac compiles them. JBang's answer is kept and asked again only when it may have
+#   changed: another directive in the script or a file it sources, another set of files
+#   a //SOURCES pattern matches, or other JDKs to choose from. The first node to find no
+#   compile starts the build detached (its own session, its own log) and hands it the
+#   build lock; every node waits on that lock. A node killed at init's deadline leaves
+#   the build running, and the next start uses it.
+# - short training, when ten nodes or more wait for the build: an AOT cache (classes
+#   parsed and linked ahead of time) recorded by a run of the script on init alone, which
+#   takes about a JVM's start and exit. The build holds the lock through it, so that the
+#   waiting nodes start with it: 25 JVMs start with it in well under half the time they
+#   take without one, which is more than the training costs; a few JVMs do not save that
+#   much, and start without a cache.
+# - full training: an AOT cache recorded by a run on every workload's requests, which
+#   also covers what a node loads after init. It runs detached at the lowest priority
+#   and replaces the short cache for every later start. An archive is written as the JVM
+#   exits normally, never under SIGKILL: hence training runs.
 #
 # A build is used only with the sources, the checkout, the JDK and the jars it was made
 # from: a change to any of them rebuilds. A half-made build is never seen: each step
 # writes into fresh folders and marks itself done last.
 #
-#   ./maelstrom.sh --prepare [NAME...]   both steps now, in the foreground (every workload if none)
+#   ./maelstrom.sh --prepare [NAME...]   compile and full training now, in the foreground (every workload if none)
 #
 # Nothing but protocol reaches stdout: build output goes to the build's logs, JVM
 # warnings to stderr.
 #
-# Every node's start is the first part of this file, in POSIX sh: a node whose build is
-# ready execs its JVM from there, before the shell has read further. Everything else
-# (building, waiting for a build, --prepare) is the rest of the file, in bash, which the
-# first part execs when it cannot start the node itself. The split is for the 25 nodes
-# that start at once: /bin/sh (dash here) starts in half of bash's CPU, and a bash found
-# through `/usr/bin/env` costs an exec more (docs/startup.md has the figures).
+# Every node's start is the first part of this file, in POSIX sh: a node whose build has
+# its full cache execs its JVM from there, before the shell has read further. Everything
+# else (building, waiting for a build, a start on the short cache, --prepare) is the rest
+# of the file, in bash, which the first part execs when it cannot start the node itself.
+# The split is for the 25 nodes that start at once: /bin/sh (dash here) starts in half
+# of bash's CPU, and a bash found through `/usr/bin/env` costs an exec more
+# (docs/startup.md has the figures).
 set -eu
 
 nl='
@@ -60,7 +70,7 @@ workloads="echo:echo.java unique-ids:unique-ids.java broadcast:broadcast.java g-
   txn-list-append:txn-list-append.java"
 # The training run's requests, made by the bench's workloads (`./jbang bench.java training`
 # writes them; the bench need not be built for a node to be).
-training=$root/lib/training.jsonl
+training=$root/.generated/training.jsonl
 
 # The flags of every run, the training run included: an AOT cache is only used by a
 # JVM started the way the one that recorded it was. (Words without spaces or patterns:
@@ -143,19 +153,24 @@ built() {
   done
 }
 
-# Whether the current compile has its AOT cache; sets jar. After built.
+# Whether the current compile has an AOT cache; sets class_path (its jar first, the cache
+# beside it), aot (the cache) and kind (short or full). After built. Each cache, with the
+# jar it was recorded on, is a folder of its own that never changes once trained names it.
 trained() {
-  [ "$dir/trained" -nt "$dir/stamp" ] && [ -f "$dir/app.aot" ] && read -r jar <"$dir/trained" && [ -f "$jar" ]
+  [ "$dir/trained" -nt "$dir/stamp" ] && { read -r class_path && read -r kind; } <"$dir/trained" || return 1
+  aot=${class_path%%:*}
+  aot=${aot%/*}/app.aot
+  [ -f "$aot" ]
 }
 
-# A node's start. Anything but a ready build (and every other command) goes to bash.
+# A node's start. Anything but a build with its full cache (and every other command) goes to bash.
 if [ -z "${MAELSTROM_SH_BUILD:-}" ]; then
   case ${1:-} in
     "" | -*) ;;
     *)
-      if locate "$1" && [ -f "$dir/stamp" ] && unchanged && built && trained; then
+      if locate "$1" && [ -f "$dir/stamp" ] && unchanged && built && trained && [ "$kind" = full ]; then
         shift
-        exec "$java" $jvm_flags -XX:AOTCache="$dir/app.aot" -cp "$jar" "$main" "$@"
+        exec "$java" $jvm_flags -XX:AOTCache="$aot" -cp "$class_path" "$main" "$@"
       fi ;;
   esac
   export MAELSTROM_SH_BUILD=1
@@ -165,7 +180,11 @@ fi
 # ---- Bash from here on: the build, and a start that must wait for one. ----
 unset MAELSTROM_SH_BUILD
 set -o pipefail
-training_limit=60   # seconds; a training run that takes longer is a failed one
+training_limit=60         # seconds; a full training run that takes longer is a failed one
+short_training_limit=10   # seconds, as long as init's deadline: the first nodes wait for it
+# The nodes waiting for a build from which the short training pays: it costs about as
+# much as a few nodes' starts without a cache, and saves each node more than half of one.
+short_training_nodes=10
 
 usage() {
   cat >&2 <<EOF
@@ -229,17 +248,102 @@ remember_mtimes() {
   exec 9>&-
 }
 
-# Starts this file detached with $@: its own session, no stdio of the node's and not the
-# node's child, so that neither SIGKILL nor a closed pipe reaches it.
+# Runs $@ detached: its own session, no stdio of the node's and not the node's child, so
+# that neither SIGKILL nor a closed pipe reaches it.
 detach() {
-  (setsid "$self" "$@" </dev/null >/dev/null 2>&1 &)
+  (setsid "$@" </dev/null >/dev/null 2>&1 &)
+}
+
+# JBang's answer ($info, `jbang info tools`: one JSON field, or one array element, a line).
+field() { sed -n "s/^  \"$1\": \"\(.*\)\",*$/\1/p" <<<"$info"; }
+elements() { sed -n "/^  \"$1\": \[/,/^  \]/s/^    \"\(.*\)\",*$/\1/p" <<<"$info"; }
+sources_of_answer() { sed -n 's/^ *"backingResource": "\(.*\)",*$/\1/p' <<<"$info" | awk '!seen[$0]++'; }
+
+# The folders a //SOURCES pattern of the files $@ searches, a line each: the part of
+# each pattern before its first wildcard, from the folder of the file that names it.
+pattern_folders() {
+  local file line word words folder
+  for file in "$@"; do
+    while IFS= read -r line; do
+      read -ra words <<<"${line#//SOURCES}"
+      for word in "${words[@]}"; do
+        case $word in *[*?[{]*) ;; *) continue ;; esac
+        folder=${word%%[*?[{]*}
+        case $folder in */*) folder=${folder%/*} ;; *) folder=. ;; esac
+        case $folder in /*) ;; *) folder=${file%/*}/$folder ;; esac
+        echo "$folder"
+      done
+    done < <(grep '^//SOURCES ' "$file" 2>/dev/null)
+  done
+}
+
+# Sets watched to the files and folders JBang's answer $info depends on: the script and
+# every file it sources, and the folders that their //SOURCES patterns search.
+watch_answer() {
+  local sources
+  mapfile -t sources < <(sources_of_answer)
+  mapfile -t watched < <(pattern_folders "${sources[@]}")
+  watched=("${sources[@]}" "${watched[@]}")
+}
+
+# The stamp of what JBang's answer depends on, which it cannot have changed while this
+# is the same: the script's path (a copied checkout asks again: the answer names the
+# files it copied), the JDKs JBang chooses from, the launcher, each watched file's path
+# and directives (//NAME lines and @Grab), and every path under each watched folder.
+# After watch_answer.
+answer_stamp() {
+  local jdk each
+  {
+    printf '%s\n' "$script" "${JAVA_HOME:-}" "$(command -v java)"
+    for jdk in "${JBANG_DIR:-$HOME/.jbang}"/cache/jdks/*; do echo "$jdk $(readlink -f "$jdk")"; done
+    sha1sum "$root/jbang"
+    for each in "${watched[@]}"; do
+      echo "== $each"
+      if [ -d "$each" ]; then find "$each" | LC_ALL=C sort; else grep -E '^//[A-Z]|@Grab' "$each"; fi
+    done
+  } 2>&1 | sha1sum
+}
+
+# Whether the JDK and the jars that JBang's answer $info names are there.
+answer_usable() {
+  local dep
+  [ -x "$(field availableJdkPath)/bin/java" ] || return 1
+  while IFS= read -r dep; do [ -f "$dep" ] || return 1; done < <(elements resolvedDependencies)
+}
+
+# Sets info to JBang's answer about the script: the one kept in $dir/info with the stamp
+# of what it depends on, when that stamp still holds and the answer is usable; else
+# JBang's, kept unless a watched file was written while JBang ran (the answer may then
+# be of neither version).
+resolve() {
+  local kept asked stamp
+  if [ -f "$dir/info" ]; then
+    kept=$(<"$dir/info")
+    info=${kept#*"$nl"}
+    watch_answer
+    [ "${kept%%"$nl"*}" = "$(answer_stamp)" ] && answer_usable && resolved="JBang's answer kept" && return 0
+  fi
+  resolved="JBang asked"
+  asked=$(mktemp "$dir/info.XXXXXX")   # its mtime: when JBang was asked
+  info=$("$root/jbang" --quiet info tools "$script" 9>&-) || { rm -f "$asked"; return 1; }
+  # JBang names a main class only for a script it has built itself, as it was then;
+  # compile finds the class in the script as it is.
+  info=$(sed '/^  "mainClass": /d' <<<"$info")
+  watch_answer
+  stamp=$(answer_stamp)
+  if [ -z "$(find "${watched[@]}" -newer "$asked" -print -quit 2>&1)" ]; then
+    printf '%s\n' "$stamp" "$info" >"$asked"
+    mv "$asked" "$dir/info"
+  else
+    rm -f "$asked"
+  fi
 }
 
 # The compile step, under the build lock on fd 9. Prints javac's and JBang's output.
 compile() {
   compiled && return 0
   rm -f "$dir/stamp"
-  local started=$EPOCHREALTIME info jdk options=() sources=() previous="" stamp seen i
+  local started=$EPOCHREALTIME info resolved jdk package options=() sources=() previous="" stamp seen i
   # The inputs' mtimes, then their stamp: an input written from here on fails unchanged.
   rm -rf "$dir"/seen.*   # a compile that failed left its own; this one holds the build lock
   seen=$(mktemp -d "$dir/seen.XXXXXX")
@@ -247,19 +351,19 @@ compile() {
   printf '%s\n' "${inputs[@]}" >"$seen/paths"
   stamp=$(hash_inputs)
   [ -f "$dir/compiled" ] && previous=$(sed -n 4p "$dir/compiled")
-  info=$("$root/jbang" --quiet info tools "$script" 9>&-)
-  # `jbang info tools` prints one JSON field, or one array element, a line.
-  field() { sed -n "s/^  \"$1\": \"\(.*\)\",*$/\1/p" <<<"$info"; }
-  elements() { sed -n "/^  \"$1\": \[/,/^  \]/s/^    \"\(.*\)\",*$/\1/p" <<<"$info"; }
+  resolve || { log "jbang could not resolve $script"; return 1; }
   jdk=$(field availableJdkPath)
-  main=$(field mainClass)
-  # JBang knows the main class only once it has built the jar itself: //MAIN, or the
-  # first class the script declares at the top level, as in every script here.
-  [ -n "$main" ] || main=$(sed -n 's|^//MAIN \([A-Za-z0-9_.$]*\).*|\1|p' "$script" | head -n 1)
-  [ -n "$main" ] || main=$(sed -En 's/^((public|final|abstract|sealed) )*(class|record|enum|interface) ([A-Za-z0-9_$]+).*/\4/p' "$script" | head -n 1)
+  # The main class: //MAIN, or the first class the script declares at the top level, in
+  # its package, as in every script here.
+  main=$(sed -n 's|^//MAIN \([A-Za-z0-9_.$]*\).*|\1|p' "$script" | head -n 1)
+  if [ -z "$main" ]; then
+    package=$(sed -n 's/^package \([A-Za-z0-9_.]*\);.*/\1./p' "$script" | head -n 1)
+    main=$(sed -En 's/^((public|final|abstract|sealed) )*(class|record|enum|interface) ([A-Za-z0-9_$]+).*/\4/p' "$script" | head -n 1)
+    [ -z "$main" ] || main=$package$main
+  fi
   deps=$(elements resolvedDependencies | paste -sd:)
   mapfile -t options < <(elements compileOptions)
-  mapfile -t sources < <(sed -n 's/^ *"backingResource": "\(.*\)",*$/\1/p' <<<"$info" | awk '!seen[$0]++')
+  mapfile -t sources < <(sources_of_answer)
   [ -x "$jdk/bin/java" ] && [ -n "$main" ] && [ ${#sources[@]} -gt 0 ] || { log "jbang could not resolve $script"; return 1; }
   java=$(readlink -f "$jdk/bin/java")
   classes=$(mktemp -d "$dir/classes.XXXXXX")
@@ -279,28 +383,80 @@ compile() {
   rm -rf "$dir/seen"
   mv "$seen" "$dir/seen"
   printf '%s\n' "$stamp" >"$dir/stamp"   # last: the compile is whole once this is there
-  log "compiled $script in $(since "$started") s"
+  log "compiled $script in $(since "$started") s ($resolved)"
   compiled
 }
 
-# The training step, under the training lock on fd 8: "detached" gives way to a
-# training already under way, --prepare waits for it. Its output goes to train.log.
+# Runs the script on stdin's messages, its output to stdout, with $1 as its class path
+# and at most $2 seconds, recording the AOT cache beside the class path's first jar.
+# Fails unless the JVM exited by itself, with the cache written whole.
+record() {
+  local cache=${1%%:*} status=0
+  cache=${cache%/*}/app.aot
+  (cd "${cache%/*}" && timeout -s KILL "$2" "$java" $jvm_flags -XX:AOTCacheOutput="$cache" -cp "$1" "$main" 9>&- 8>&-) ||
+    status=$?
+  [ "$status" -lt 128 ] && [ -s "$cache" ]   # a JVM killed, by the limit or else, may leave it half-written
+}
+
+# Makes the cache in folder $1 (recorded on class path $2, of kind $3) the one nodes
+# start with, if the compile it was recorded on, whose classes are in $classes, is still
+# the current one (else removes it and fails): each compile has a classes folder of its
+# own. Under the build lock. Removes the other caches of its kind but the one it
+# replaces, which nodes may still be running on: a short one is made under the build
+# lock, and a full one by the one training that holds the training lock, so neither is
+# removed as it is made.
+install_cache() {
+  local old previous="" recorded_on=$classes
+  compiled && [ "$classes" = "$recorded_on" ] || { rm -rf "$1"; return 1; }
+  [ -f "$dir/trained" ] && read -r previous <"$dir/trained"
+  previous=${previous%%:*}
+  printf '%s\n' "$2" "$3" >"$1/trained"
+  mv "$1/trained" "$dir/trained"   # last: the cache is whole, and in use, once this is there
+  for old in "$dir/$3".*; do
+    [ "$old" = "$1" ] || [ "$old" = "${previous%/*}" ] || rm -rf "$old"
+  done
+}
+
+# The short training, under the build lock, after the compile: the script's classes in a
+# jar of their own (the cache's class path holds jars only), its dependencies' jars as
+# they are (merging them, as the full training does, takes a JVM's start a jar), and a
+# run on the training's first message, init.
+record_short_cache() {
+  local started=$EPOCHREALTIME out class_path
+  out=$(mktemp -d "$dir/short.XXXXXX")
+  class_path=$out/app.jar${deps:+:$deps}
+  if "${java%/java}/jar" --create --file "$out/app.jar" -C "$classes" . 9>&- &&
+      record "$class_path" "$short_training_limit" < <(head -n 1 "$training") >/dev/null; then
+    install_cache "$out" "$class_path" short
+    log "recorded the short AOT cache of $script in $(since "$started") s"
+  else
+    rm -rf "$out"
+    log "no short AOT cache for $script: the nodes waiting for its build start without one"
+    return 1
+  fi
+}
+
+# The full training, under the training lock on fd 8: "detached" gives way to a training
+# already under way, --prepare waits for it. It trains until the current compile has its
+# full cache: a compile that replaced the one it trained on is trained in turn. Its
+# output goes to train.log.
 train() {
   exec 8>"$dir/.train.lock"
   if [ "$1" = detached ]; then flock -n 8 || return 0; else flock 8; fi
-  compiled || { log "no current compile of $script to train"; return 1; }
-  trained && return 0
-  record_aot_cache >"$dir/train.log" 2>&1 && return 0
-  touch "$dir/train.failed"
-  log "no AOT cache for $script (log: $dir/train.log): nodes start without it;" \
-    "./maelstrom.sh --prepare $name tries again"
-  return 1
+  while compiled || { log "no current compile of $script to train"; return 1; }; do
+    trained && [ "$kind" = full ] && return 0
+    record_full_cache >"$dir/train.log" 2>&1 && continue
+    touch "$dir/train.failed"
+    log "no full AOT cache for $script (log: $dir/train.log): nodes start with the short one, if any;" \
+      "./maelstrom.sh --prepare $name tries again"
+    return 1
+  done
 }
 
-# Records the AOT cache of the current compile and installs it with its jar. After compiled.
-record_aot_cache() {
+# Records the full AOT cache of the current compile and installs it with its jar. After compiled.
+record_full_cache() {
   local started=$EPOCHREALTIME out work
-  out=$(mktemp -d "$dir/jar.XXXXXX")   # the jar's final place: the cache names its class path
+  out=$(mktemp -d "$dir/full.XXXXXX")   # the jar's final place: the cache names its class path
   work=$(mktemp -d "$dir/training.XXXXXX")
   # One jar holds the script's classes and its dependencies', under a manifest of our own
   # that keeps multi-release entries in force: a node started on the dependencies' own
@@ -322,48 +478,47 @@ record_aot_cache() {
   # does not handle with error 10); meanwhile every message the node sends its
   # peer n1 comes back to it as if n1 had sent it, so that the script's own
   # node-to-node messages and replies are trained too. Then stdin closes and the JVM
-  # exits normally, writing the cache. Two writers feed the node: the requests, and the
+  # exits normally, writing the cache. Two writers feed the node, a line a write each
+  # (whole lines of a pipe's buffer or less never interleave): the requests, and the
   # loop from its output, which runs from the start (a FIFO's opening blocks until both
   # ends are open) and ends the training after 5 s; the node's stdin closes when both
-  # have. It runs at low priority: nodes may be starting beside it.
+  # have.
   mkfifo "$work/to-node" "$work/from-node"
-  cat "$training" >"$work/to-node" &
+  sed -u '' "$training" >"$work/to-node" &
   timeout 5 sed -un 's/^{"src":"n0","dest":"n1",/{"src":"n1","dest":"n0",/p' <"$work/from-node" >"$work/to-node" &
-  (cd "$work" && timeout -s KILL "$training_limit" nice -n 19 "$java" $jvm_flags \
-    -XX:AOTCacheOutput="$work/app.aot" -cp "$out/app.jar" "$main" \
-    <"$work/to-node" >"$work/from-node") || true
-  wait
-  if ! [ -s "$work/app.aot" ]; then
+  if ! record "$out/app.jar" "$training_limit" <"$work/to-node" >"$work/from-node"; then
+    wait
     rm -rf "$out" "$work"
-    echo "the training run wrote no AOT cache (it has $training_limit s)"
+    echo "the training run wrote no whole AOT cache (it has $training_limit s)"
     return 1
   fi
+  wait
+  rm -rf "$work"
   exec 9>"$dir/.lock"
   flock 9
-  if compiled; then   # still the compile this training ran on
-    mv "$work/app.aot" "$dir/app.aot"
-    local old previous=""
-    [ -f "$dir/trained" ] && read -r previous <"$dir/trained"
-    for old in "$dir"/jar.*; do
-      [ "$old" = "$out" ] || [ "$old/app.jar" = "$previous" ] || rm -rf "$old"
-    done
-    printf '%s\n' "$out/app.jar" >"$dir/trained"   # last: the cache is whole once this is there
-    log "recorded the AOT cache of $script in $(since "$started") s"
+  if install_cache "$out" "$out/app.jar" full; then
+    log "recorded the full AOT cache of $script in $(since "$started") s"
   else
-    rm -rf "$out"
+    log "dropped the full AOT cache of $script: a newer compile replaced the one it was recorded on"
   fi
   exec 9>&-
-  rm -rf "$work"
 }
 
 # Makes the compile current: runs it here (--prepare) or, for a node, detached with the
-# lock handed over, then waits for it. Sets java, main, classes and deps, and waited when
-# this node waited for a build (which goes on to train).
+# lock handed over, then waits for it and for the short training after it. Sets java,
+# main, classes and deps, and waited when this node waited for a build (which goes on
+# to the full training).
 ensure_compiled() {
   mkdir -p "$dir"
   exec 9>"$dir/.lock"
   waited=""
-  flock -n 9 || { waited=1; log "waiting for the build of $script (log: $dir/build.log)"; flock 9; }
+  if ! flock -n 9; then
+    waited=1
+    : >"$dir/waiting.$$"   # counted by the build, to tell whether a short training pays
+    log "waiting for the build of $script (log: $dir/build.log)"
+    flock 9
+    rm -f "$dir/waiting.$$"
+  fi
   if compiled; then exec 9>&-; return 0; fi
   waited=1
   if [ "${1:-}" = foreground ]; then
@@ -372,7 +527,7 @@ ensure_compiled() {
     exec 9>&-
     return 0
   fi
-  detach --build "$name"   # inherits fd 9, and the lock with it, until its compile is done
+  detach "$self" --build "$name"   # inherits fd 9, and the lock with it, until its compile and short training are done
   log "building $script (log: $dir/build.log); it goes on if this node is killed," \
     "and the next start uses it: run the test again, or wait with ./maelstrom.sh --prepare $name"
   exec 9>&-
@@ -380,6 +535,21 @@ ensure_compiled() {
   flock 9
   compiled || { tail -n 20 "$dir/build.log" >&2; log "the build of $script failed: $dir/build.log"; exit 1; }
   exec 9>&-
+}
+
+# How many nodes wait for the build: the one that started it, and every other that still
+# runs (a node killed as it waited leaves its file, which this removes).
+waiting_nodes() {
+  local each count=1
+  for each in "$dir"/waiting.*; do
+    if [ -e "$each" ] && kill -0 "${each##*.}" 2>/dev/null; then count=$((count + 1)); else rm -f "$each"; fi
+  done
+  echo "$count"
+}
+
+# Starts the full training detached, at the lowest priority: nodes may be starting beside it.
+detach_training() {
+  detach nice -n 19 "$self" --train "$name"
 }
 
 [ $# -gt 0 ] || usage
@@ -398,9 +568,9 @@ case "$1" in
     locate_build "$2"
     exec >"$dir/build.log" 2>&1
     compile || exit 1
+    [ "$(waiting_nodes)" -lt "$short_training_nodes" ] || record_short_cache || true
     exec 9>&-
-    train detached
-    exit ;;
+    exec nice -n 19 "$self" --train "$name" >/dev/null 2>&1 ;;   # its log is train.log; build.log is the next build's
   --train)   # detached
     locate_build "$2"
     train detached
@@ -411,9 +581,17 @@ locate_build "$1"
 shift
 if compiled && trained; then
   [ -z "$hashed" ] || remember_mtimes
-  exec "$java" $jvm_flags -XX:AOTCache="$dir/app.aot" -cp "$jar" "$main" "$@"
+  # A short cache, which the full training replaces: start one in case none is under way
+  # (one under way wins), unless it failed for this compile.
+  [ "$kind" = full ] || [ "$dir/train.failed" -nt "$dir/stamp" ] || detach_training
+  exec "$java" $jvm_flags -XX:AOTCache="$aot" -cp "$class_path" "$main" "$@"
 fi
 ensure_compiled
+if trained; then
+  [ "$kind" = full ] || log "starting $name with the AOT cache of its short training; the full one is" \
+    "being recorded for later starts (./maelstrom.sh --prepare $name waits for it)"
+  exec "$java" $jvm_flags -XX:AOTCache="$aot" -cp "$class_path" "$main" "$@"
+fi
 if [ "$dir/train.failed" -nt "$dir/stamp" ]; then
   log "starting $name without its AOT cache, whose training failed ($dir/train.log):" \
     "./maelstrom.sh --prepare $name tries again"
@@ -421,6 +599,6 @@ else
   log "starting $name without its AOT cache, which is being recorded for the next start" \
     "(./maelstrom.sh --prepare $name waits for it)"
   # A build this node waited for trains next; else start a training (one under way wins).
-  [ -n "$waited" ] || detach --train "$name"
+  [ -n "$waited" ] || detach_training
 fi
 exec "$java" $jvm_flags -cp "$classes${deps:+:$deps}" "$main" "$@"

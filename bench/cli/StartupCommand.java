@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,6 +35,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "startup", mixinStandardHelpOptions = true,
         description = "Times how long N nodes started at once take to answer init, against a baseline node.")
 public final class StartupCommand implements Callable<Integer> {
+
+    /** How long a round waits for the nodes' init_ok: a node that takes longer has not answered. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
 
     @Option(names = "--bin", required = true, description = "The node program, as for 'test'.")
     String bin;
@@ -148,12 +152,13 @@ public final class StartupCommand implements Callable<Integer> {
             OutputStream stdin = node.getOutputStream();
             stdin.write((init + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
-            answers.add(CompletableFuture.supplyAsync(() -> awaitInitOk(node), Thread::startVirtualThread));
+            answers.add(CompletableFuture.supplyAsync(() -> awaitInitOk(node), Thread::startVirtualThread)
+                    .completeOnTimeout(0L, ANSWER_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         }
         long last = 0;
         int answered = 0;
         for (var answer : answers) {
-            long at = answer.get(15, TimeUnit.SECONDS);
+            long at = answer.get();
             if (at > 0) {
                 answered++;
                 last = Math.max(last, at - start);

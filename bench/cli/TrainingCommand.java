@@ -31,8 +31,12 @@ import picocli.CommandLine.Command;
                 + TrainingCommand.FILE + "), one JSON line each, made by each workload's generator.")
 public final class TrainingCommand implements Callable<Integer> {
 
-    /** Where the output is kept, relative to the repository. */
-    public static final String FILE = "lib/training.jsonl";
+    /**
+     * Where the output is kept, relative to the repository: .generated/ holds the files a
+     * command makes and the repository keeps, apart from lib/, the library users read, and
+     * hidden as .ci/ is, since no one edits them by hand.
+     */
+    public static final String FILE = ".generated/training.jsonl";
     /** Rounds of one request of every workload: enough for the classes and paths of a run to be loaded and profiled. */
     static final int ROUNDS = 300;
     static final int PROCESSES = 10;

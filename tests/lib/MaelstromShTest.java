@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -42,9 +43,9 @@ class MaelstromShTest {
     @TempDir
     Path scratch;
 
-    /** A checkout of maelstrom.sh, jbang, lib/ and {@code scripts} at {@code dir}, with nothing built. */
+    /** A checkout of maelstrom.sh, jbang, lib/, the training requests and {@code scripts} at {@code dir}, with nothing built. */
     static Path checkout(Path dir, String... scripts) throws IOException {
-        var files = new ArrayList<>(List.of("maelstrom.sh", "jbang"));
+        var files = new ArrayList<>(List.of("maelstrom.sh", "jbang", TrainingCommand.FILE));
         files.addAll(List.of(scripts));
         try (Stream<Path> lib = Files.list(ROOT.resolve("lib"))) {
             lib.forEach(f -> files.add("lib/" + f.getFileName()));
@@ -101,19 +102,48 @@ class MaelstromShTest {
     }
 
     @Test
-    void aFreshCheckoutPassesAtTheFirstStartUnderInitsDeadline() throws Exception {
-        // 3b's five broadcast nodes, started all at once with nothing built: the bench, as
+    void aFreshCheckoutPasses3dAtTheFirstStartUnderInitsDeadline() throws Exception {
+        // 3d's 25 broadcast nodes, started all at once with nothing built: the bench, as
         // Maelstrom, fails a node that has not answered init within ten seconds.
         Path checkout = checkout(scratch.resolve("fresh"), "broadcast.java");
-        Results results = TestCommand.run("--challenge", "3b", "--time-limit", "3", "--store",
+        Results results = TestCommand.run("--challenge", "3d", "--time-limit", "3", "--quiet-period", "2", "--store",
                 scratch.resolve("store").toString(), "--bin", checkout.resolve("maelstrom.sh").toString(), "broadcast");
         assertTrue(results.problems().isEmpty(), "node problems: " + results.problems());
         assertEquals(Verdict.Validity.VALID, results.validity(), () -> results.verdict().findings().toString());
         String log = Files.readString(results.options().runDir().resolve("node-logs/n0.log"))
                 + Files.readString(results.options().runDir().resolve("node-logs/n1.log"));
-        assertTrue(log.contains("without its AOT cache"), log);
+        assertTrue(log.contains("with the AOT cache of its short training"), log);
         awaitTraining(checkout, "broadcast");
-        assertTrue(Files.exists(checkout.resolve(".cache/build/broadcast.java/app.aot")), "the cache was recorded");
+        assertEquals("full", Files.readAllLines(checkout.resolve(".cache/build/broadcast.java/trained")).get(1),
+                "the full cache replaced the short one");
+    }
+
+    @Test
+    void jbangsAnswerIsKeptUntilWhatItDependsOnChanges() throws Exception {
+        Path checkout = checkout(scratch.resolve("answer"), "echo.java");
+        Path script = checkout.resolve("echo.java");
+        assertBuiltAnd(checkout, "JBang asked");
+        Files.writeString(script, "\n// a change of the code alone\n", StandardOpenOption.APPEND);
+        assertBuiltAnd(checkout, "JBang's answer kept");
+        Files.writeString(script, "//DESCRIPTION a directive more\n", StandardOpenOption.APPEND);
+        assertBuiltAnd(checkout, "JBang asked");
+        Files.writeString(checkout.resolve("lib/Extra.java"), "class Extra {}\n");   // matched by //SOURCES lib/*.java
+        assertBuiltAnd(checkout, "JBang asked");
+        Files.writeString(checkout.resolve("lib/Extra.java"), "class Extra { int field; }\n");
+        assertBuiltAnd(checkout, "JBang's answer kept");
+        awaitTraining(checkout, "echo");
+    }
+
+    /** Starts an echo node, which builds the script; asserts that it answered and that the build's log says {@code how}. */
+    private void assertBuiltAnd(Path checkout, String how) throws Exception {
+        Started node = Started.start(checkout, scratch.resolve("node.err"), "echo");
+        try {
+            assertTrue(node.initOkWithin(30), node.log());
+        } finally {
+            node.kill();
+        }
+        String build = Files.readString(checkout.resolve(".cache/build/echo.java/build.log"));
+        assertTrue(build.contains("(" + how + ")"), build);
     }
 
     @Test
@@ -146,6 +176,8 @@ class MaelstromShTest {
         Path copy = scratch.resolve("copy");
         assertEquals(0, new ProcessBuilder("cp", "-a", original.toString(), copy.toString()).inheritIO().start().waitFor());
         assertRebuildsAndAnswers(copy, "copy");
+        String build = Files.readString(copy.resolve(".cache/build/echo.java/build.log"));
+        assertTrue(build.contains("(JBang asked)"), "the copy's kept answer names the files it was copied from: " + build);
         // A jar of the class path that is gone (a moved JBang or Maven cache): rebuilt.
         Path compiled = copy.resolve(".cache/build/echo.java/compiled");
         List<String> lines = new ArrayList<>(Files.readAllLines(compiled));
@@ -220,6 +252,22 @@ class MaelstromShTest {
         int firstDifferent = same + 1;
         assertTrue(same == made.size() && same == kept.size(), () -> TrainingCommand.FILE + " is not what the workloads make now, from line "
                 + firstDifferent + ": run ./jbang bench.java training > " + TrainingCommand.FILE);
+    }
+
+    @Test
+    void jbangsFirstFetchPrintsNothingButItsOwnLines() throws Exception {
+        // ./jbang with no JBang on PATH and an empty cache fetches JBang's jar with Maven,
+        // whose console wrote colour resets on both streams even when neither is a terminal.
+        String path = Stream.of(System.getenv("PATH").split(":"))
+                .filter(dir -> !Files.isExecutable(Path.of(dir, "jbang"))).reduce((a, b) -> a + ":" + b).orElse("");
+        var fetch = new ProcessBuilder(ROOT.resolve("jbang").toString(), "--version").redirectErrorStream(true);
+        fetch.environment().put("PATH", path);
+        fetch.environment().put("XDG_CACHE_HOME", scratch.resolve("cache").toString());
+        Process p = fetch.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("fetching dev.jbang:jbang-cli"), "the jar was fetched: " + output);
+        assertFalse(output.contains("\u001b"), "no terminal codes: " + output.replace("\u001b", "ESC"));
     }
 
     @Test
