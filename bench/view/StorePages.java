@@ -13,8 +13,9 @@ import java.util.stream.Stream;
 
 /**
  * The pages {@code bench serve} shows: the index of the runs in a store, newest first,
- * and one run's page with its pictures, results and node logs. A picture that fails to
- * load is replaced by a line saying so, which also goes to the browser's console.
+ * and one run's page with its pictures, the cycles a transactional checker found, its
+ * results and node logs. A picture that fails to load is replaced by a line saying so,
+ * which also goes to the browser's console.
  */
 public final class StorePages {
 
@@ -95,6 +96,7 @@ public final class StorePages {
             }
             html.append("</p>\n<iframe src=\"").append(LamportDiagram.fileName(1)).append("\" data-root=\"svg\"></iframe>\n");
         }
+        html.append(CycleDiagram.section(r.path("workload").path("anomalies")));
         if (Files.exists(dir.resolve("timeline.html"))) {
             html.append("<h3>Timeline</h3>\n<p><a href=\"timeline.html\">timeline.html</a> on its own page</p>\n")
                     .append("<iframe src=\"timeline.html\" data-root=\"html\"></iframe>\n");
