@@ -81,6 +81,8 @@ public final class Disk {
     /** How long a node keeps asking lin-kv for its folder's name before it does without. */
     private static final Duration NAMING_DEADLINE = Duration.ofSeconds(5);
     private static final String LOCK = ".lock";
+    /** The start of the name of a folder being removed. */
+    private static final String REMOVED = ".removed-";
     /** The mark of a folder seen unheld: the monotonic time it was first seen so. */
     public static final String ABANDONED_MARK = ".abandoned";
 
@@ -212,16 +214,31 @@ public final class Disk {
         return hex.length() <= 64 ? hex.toString() : hex.substring(0, 48) + "-" + Integer.toHexString(nodeId.hashCode());
     }
 
-    /** Marks or removes every folder under {@code root} but {@code keep} that no process holds (see above). */
+    /**
+     * Marks or removes every folder under {@code root} but {@code keep} that no process
+     * holds (see above), and finishes removing what a removal cut short left. Never
+     * fails: what it cannot clean now, a later start will.
+     */
     private static void removeAbandoned(Path root, String keep) throws IOException {
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
             for (Path folder : folders) {
-                if (!folder.getFileName().toString().equals(keep) && Files.isDirectory(folder)) markOrRemove(folder);
+                String name = folder.getFileName().toString();
+                if (name.equals(keep) || !Files.isDirectory(folder)) continue;
+                try {
+                    if (name.startsWith(REMOVED)) removeTree(folder);
+                    else markOrRemove(folder);
+                } catch (IOException | UncheckedIOException e) {
+                    // another node is cleaning it too, or it is not ours to clean
+                }
             }
         }
     }
 
-    /** Under the folder's lock, if no process holds it: marks it, or removes it if its mark is old enough. */
+    /**
+     * Under the folder's lock, if no process holds it: marks it, or removes it if its mark
+     * is old enough. A removal first renames the folder out of the way, so that no other
+     * node can open its lock anew (and think it unheld) while its files go.
+     */
     private static void markOrRemove(Path folder) throws IOException {
         try (FileChannel channel = FileChannel.open(folder.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = channel.tryLock()) {
@@ -234,14 +251,21 @@ public final class Disk {
                 return;
             }
             if (now - since >= 0 && now - since < ABANDONED.toNanos()) return; // a negative age: marked before a reboot
-            List<Path> paths;
-            try (Stream<Path> walk = Files.walk(folder)) {
-                paths = walk.sorted(Comparator.reverseOrder()).toList();
-            }
-            for (Path path : paths) Files.deleteIfExists(path);
-        } catch (NoSuchFileException | UncheckedIOException | OverlappingFileLockException e) {
+            Path removed = folder.resolveSibling(REMOVED + folder.getFileName() + "-" + ProcessHandle.current().pid());
+            Files.move(folder, removed, StandardCopyOption.ATOMIC_MOVE);
+            removeTree(removed);
+        } catch (NoSuchFileException | OverlappingFileLockException e) {
             // removed meanwhile, or held by this very process
         }
+    }
+
+    /** Removes a folder and everything in it. */
+    private static void removeTree(Path folder) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(folder)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path path : paths) Files.deleteIfExists(path);
     }
 
     /** The time in a folder's mark, or null when it has none (or one torn by a kill, which is rewritten). */

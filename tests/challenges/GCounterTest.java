@@ -34,20 +34,20 @@ class GCounterTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4})
+    @ValueSource(longs = {1, 2})
     void part4FinalReadsSeeTheTotalThroughPartitions(long seed) throws Exception {
         assertValid(run(seed, "partition"), MAX_SERVERS_MSGS_PER_OP);
     }
 
     /** A node acknowledges an add only once a kill cannot take it: killed nodes come back with their counts. */
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3})
+    @ValueSource(longs = {1, 2})
     void part4FinalReadsSeeTheTotalThroughPartitionsKillsAndPauses(long seed) throws Exception {
         assertValid(run(seed, "partition,kill,pause"), MAX_SERVERS_MSGS_PER_OP);
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2})
+    @ValueSource(longs = {1})
     void part4StatelessOnSeqKvThroughPartitionsKillsAndPauses(long seed) throws Exception {
         assertValid(run(seed, "partition,kill,pause", "--", "durable=seqkv"), MAX_SEQ_KV_SERVERS_MSGS_PER_OP);
     }

@@ -52,6 +52,24 @@ class DiskTest {
         assertTrue(Files.exists(unmarked.resolve(Disk.ABANDONED_MARK)), "and marked");
     }
 
+    /**
+     * A removal renames the folder out of the way first, so that a node starting meanwhile
+     * cannot open its lock anew; what a removal cut short left is removed by the next
+     * start, and cleaning never fails a start.
+     */
+    @Test
+    void aFolderBeingRemovedIsRenamedFirstAndWhatARemovalCutShortLeftGoesNext() throws Exception {
+        Path old = leftBehind("n0-old", 2 * Disk.ABANDONED.toNanos());
+        Path cutShort = Files.createDirectories(root.resolve(".removed-n3-gone-123"));
+        Files.writeString(cutShort.resolve("values.jsonl"), "{}\n");
+        Disk.open(root, "n1-new");
+        assertFalse(Files.exists(old), "removed");
+        assertFalse(Files.exists(cutShort), "the rest of a removal cut short");
+        try (var left = Files.list(root)) {
+            assertEquals(List.of(root.resolve("n1-new")), left.toList(), "nothing else left behind");
+        }
+    }
+
     @Test
     void aHeldFolderIsNeverRemovedAndOpeningTakesTheMarkOff() throws Exception {
         Disk held = Disk.open(root, "n0-held"); // held by this process from now on
