@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.function.Predicate;
 
 /**
@@ -235,17 +236,9 @@ final class ListAppendChecker {
 
         /** G1b: an ok read whose last element is an append its transaction followed with another to the key. */
         private void intermediateReads() {
-            var intermediate = new HashMap<Object, Map<Object, Txn>>();
-            for (Txn t : txns) {
-                var last = new HashMap<Object, Object>();
-                for (Mop m : t.mops()) {
-                    if (!(m instanceof Append a)) continue;
-                    if (last.containsKey(a.key())) {
-                        intermediate.computeIfAbsent(a.key(), k -> new HashMap<>()).put(last.get(a.key()), t);
-                    }
-                    last.put(a.key(), a.value());
-                }
-            }
+            Map<Object, Map<Object, Txn>> intermediate = TxnHistory.overwrittenWithin(txns, t -> t.mops().stream()
+                    .flatMap(m -> m instanceof Append a ? Stream.of(new TxnHistory.Written(a.key(), a.value())) : Stream.empty())
+                    .toList());
             for (Txn t : txns) {
                 if (!t.op().ok()) continue;
                 for (Mop m : t.mops()) {

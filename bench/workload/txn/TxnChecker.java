@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The txn-rw-register checker: what Elle's rw-register analysis reports for the
@@ -196,17 +197,9 @@ final class TxnChecker {
 
     /** G1b: an ok txn read a value that its writer (another txn, of any outcome) overwrote within itself. */
     private void intermediateReads(List<Txn> txns, ObjectNode anomalies, List<String> findings) {
-        var intermediateWriter = new HashMap<Object, Map<Object, Txn>>();
-        for (Txn t : txns) {
-            var last = new HashMap<Object, Object>();
-            for (Mop mop : t.mops()) {
-                if (!(mop instanceof Write w)) continue;
-                if (last.containsKey(w.key())) {
-                    intermediateWriter.computeIfAbsent(w.key(), k -> new HashMap<>()).put(last.get(w.key()), t);
-                }
-                last.put(w.key(), w.value());
-            }
-        }
+        Map<Object, Map<Object, Txn>> intermediateWriter = TxnHistory.overwrittenWithin(txns, t -> t.mops().stream()
+                .flatMap(m -> m instanceof Write w ? Stream.of(new TxnHistory.Written(w.key(), w.value())) : Stream.empty())
+                .toList());
         for (Txn t : txns) {
             if (!t.op().ok()) continue;
             for (Mop mop : t.mops()) {

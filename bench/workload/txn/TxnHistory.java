@@ -3,7 +3,9 @@ package bench.workload.txn;
 import bench.Op;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** How the txn checkers read a history: each txn operation with its micro-ops, as Maelstrom's client records them. */
@@ -40,5 +42,28 @@ final class TxnHistory {
             txns.add(maker.make(txns.size(), seen, requested == null ? List.of() : requested));
         }
         return txns;
+    }
+
+    /** A write of a value to a key, as either workload's micro-op makes one (a register's write, a list's append). */
+    record Written(Object key, Object value) {
+    }
+
+    /**
+     * For G1b: per key, per value, the transaction that wrote the value and then wrote the
+     * key again within itself, so that the value was only ever an intermediate state.
+     * {@code writes} gives a transaction's writes in order.
+     */
+    static <T> Map<Object, Map<Object, T>> overwrittenWithin(List<T> txns, Function<T, List<Written>> writes) {
+        var intermediate = new HashMap<Object, Map<Object, T>>();
+        for (T t : txns) {
+            var last = new HashMap<Object, Object>();
+            for (Written w : writes.apply(t)) {
+                if (last.containsKey(w.key())) {
+                    intermediate.computeIfAbsent(w.key(), k -> new HashMap<>()).put(last.get(w.key()), t);
+                }
+                last.put(w.key(), w.value());
+            }
+        }
+        return intermediate;
     }
 }
