@@ -15,8 +15,9 @@ import tests.support.ShortRuns;
  * 3}), as Maelstrom runs them: one parent process for every node of every test, fresh
  * services each test. Each test must start empty and be valid; a node that found the
  * test before's state would read values no one wrote in this test, repeat offsets, or
- * answer from a log this test's clients never made. Short tests; the gossiping scripts
- * get a quiet period their gossip converges in.
+ * answer from a log this test's clients never made. Short tests; g-counter gets a quiet
+ * period its gossip converges in. g-set and pn-counter keep their state through the same
+ * lib/Disk and lib/Crdt as g-counter's journal, and RestartTest covers their restarts.
  */
 class RepeatedTestsTest {
 
@@ -29,8 +30,6 @@ class RepeatedTestsTest {
             txn-rw-register | txn-rw-register | --node-count 2 --concurrency 4 --rate 100 --consistency-models read-committed
             lin-kv          | lin-kv          | --node-count 3 --concurrency 6 --rate 30
             txn-list-append | txn-list-append | --node-count 2 --concurrency 4 --rate 100
-            g-set           | g-set           | --node-count 3 --rate 20 --quiet-period 5
-            pn-counter      | pn-counter      | --node-count 3 --rate 20 --quiet-period 8
             """)
     void eachOfThreeTestsStartsEmptyAndIsValid(String workload, String script, String flags) throws Exception {
         var words = new ArrayList<>(List.of(flags.split(" ")));
