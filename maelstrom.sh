@@ -387,14 +387,33 @@ compile() {
   compiled
 }
 
-# Runs the script on stdin's messages, its output to stdout, with $1 as its class path
-# and at most $2 seconds, recording the AOT cache beside the class path's first jar.
-# Fails unless the JVM exited by itself, with the cache written whole.
+# A training run: runs the script with $1 as its class path, for at most $2 seconds, on
+# the lines of $training that the sed script $3 prints, and records the AOT cache beside
+# the class path's first jar. Fails unless the JVM exited by itself, with the cache
+# written whole. Meanwhile the run plays the node's network, from its output to its
+# input: every message the node sends its peer n1 comes back to it as if n1 had sent it,
+# so that the script's own node-to-node messages and replies are trained too, and
+# lin-kv answers every compare-and-set (lib/Disk names a node's state folder with one at
+# init, and would wait seconds for an answer). The network plays for $4 seconds, or
+# until the node's init_ok when $4 is "init": then the node's stdin closes and the JVM
+# exits normally, writing the cache. Two writers feed the node, a line a write each
+# (whole lines of a pipe's buffer or less never interleave): the requests, and the
+# network, which runs from the start (a FIFO's opening blocks until both ends are open).
 record() {
-  local cache=${1%%:*} status=0
+  local cache=${1%%:*} work status=0 until="" seconds=$4
   cache=${cache%/*}/app.aot
-  (cd "${cache%/*}" && timeout -s KILL "$2" "$java" $jvm_flags -XX:AOTCacheOutput="$cache" -cp "$1" "$main" 9>&- 8>&-) ||
-    status=$?
+  [ "$4" != init ] || { until='/"type":"init_ok"/q'; seconds=$2; }
+  work=$(mktemp -d "$dir/run.XXXXXX")
+  mkfifo "$work/to-node" "$work/from-node"
+  sed -un "$3" "$training" >"$work/to-node" &
+  timeout "$seconds" sed -un -e "$until" \
+    -e 's/^{"src":"n0","dest":"n1",/{"src":"n1","dest":"n0",/p' \
+    -e 's/^{"src":"n0","dest":"lin-kv","body":{"type":"cas",.*"msg_id":\([0-9]*\)}}$/{"src":"lin-kv","dest":"n0","body":{"type":"cas_ok","in_reply_to":\1}}/p' \
+    <"$work/from-node" >"$work/to-node" &
+  (cd "${cache%/*}" && timeout -s KILL "$2" "$java" $jvm_flags -XX:AOTCacheOutput="$cache" -cp "$1" "$main" \
+    <"$work/to-node" >"$work/from-node" 9>&- 8>&-) || status=$?
+  wait
+  rm -rf "$work"
   [ "$status" -lt 128 ] && [ -s "$cache" ]   # a JVM killed, by the limit or else, may leave it half-written
 }
 
@@ -426,7 +445,7 @@ record_short_cache() {
   out=$(mktemp -d "$dir/short.XXXXXX")
   class_path=$out/app.jar${deps:+:$deps}
   if "${java%/java}/jar" --create --file "$out/app.jar" -C "$classes" . 9>&- &&
-      record "$class_path" "$short_training_limit" < <(head -n 1 "$training") >/dev/null; then
+      record "$class_path" "$short_training_limit" "1{p;q}" init; then
     install_cache "$out" "$class_path" short
     log "recorded the short AOT cache of $script in $(since "$started") s"
   else
@@ -475,24 +494,12 @@ record_full_cache() {
   "${java%/java}/jar" --create --file "$out/app.jar" --manifest "$work/manifest" -C "$merged" .
   rm -rf "$merged"
   # Training: the requests of $training, every workload's (a script answers those it
-  # does not handle with error 10); meanwhile every message the node sends its
-  # peer n1 comes back to it as if n1 had sent it, so that the script's own
-  # node-to-node messages and replies are trained too. Then stdin closes and the JVM
-  # exits normally, writing the cache. Two writers feed the node, a line a write each
-  # (whole lines of a pipe's buffer or less never interleave): the requests, and the
-  # loop from its output, which runs from the start (a FIFO's opening blocks until both
-  # ends are open) and ends the training after 5 s; the node's stdin closes when both
-  # have.
-  mkfifo "$work/to-node" "$work/from-node"
-  sed -u '' "$training" >"$work/to-node" &
-  timeout 5 sed -un 's/^{"src":"n0","dest":"n1",/{"src":"n1","dest":"n0",/p' <"$work/from-node" >"$work/to-node" &
-  if ! record "$out/app.jar" "$training_limit" <"$work/to-node" >"$work/from-node"; then
-    wait
+  # does not handle with error 10), and the node's own messages for 5 s.
+  if ! record "$out/app.jar" "$training_limit" p 5; then
     rm -rf "$out" "$work"
     echo "the training run wrote no whole AOT cache (it has $training_limit s)"
     return 1
   fi
-  wait
   rm -rf "$work"
   exec 9>"$dir/.lock"
   flock 9

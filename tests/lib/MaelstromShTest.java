@@ -125,8 +125,14 @@ class MaelstromShTest {
                 + Files.readString(results.options().runDir().resolve("node-logs/n1.log"));
         assertTrue(log.contains("with the AOT cache of its short training"), log);
         awaitTraining(checkout, "broadcast");
-        assertEquals("full", Files.readAllLines(checkout.resolve(".cache/build/broadcast.java/trained")).get(1),
-                "the full cache replaced the short one");
+        Path build = checkout.resolve(".cache/build/broadcast.java");
+        assertEquals("full", Files.readAllLines(build.resolve("trained")).get(1), "the full cache replaced the short one");
+        // The training runs play lin-kv: a node waiting seconds to name its state folder
+        // once made the short training, which the 25 nodes wait for, six seconds long.
+        for (String training : List.of("build.log", "train.log")) {
+            String trainingLog = Files.readString(build.resolve(training));
+            assertFalse(trainingLog.contains("lin-kv did not name"), training + ": " + trainingLog);
+        }
     }
 
     @Test
