@@ -48,14 +48,16 @@ import java.util.stream.Stream;
  * node and every run), in {@code gossip-glomers-USER/NAME/}, a folder each user makes
  * for itself alone (mode 700), so that no user's folder stands in another's way.
  *
- * <p>Cleaning. Each node holds a lock on its folder while it lives. Opening looks at
- * every other folder: one that no process holds is marked abandoned, with the time on
- * the system's monotonic clock ({@link System#nanoTime}, the time since boot on Linux
- * and macOS); one that has stayed unheld for an hour since it was marked is removed
- * (a killed node is restarted within seconds, so its test is over), and so is one
- * marked in an earlier boot, as no process outlives a reboot. A node that opens its
- * folder again takes the mark off. No name and no cleaning depend on the wall clock,
- * so a clock step loses nothing.
+ * <p>Cleaning. Each node holds a lock on its folder while it lives. After a node opens
+ * its folder, it looks at every other folder, on a thread of its own: one that no
+ * process holds is marked abandoned, with the time on the system's monotonic clock
+ * ({@link System#nanoTime}, the time since boot on Linux and macOS); one that has stayed
+ * unheld for an hour since it was marked is removed (a killed node is restarted within
+ * seconds, so its test is over), and so is one marked in an earlier boot, as no process
+ * outlives a reboot. A node that opens its folder again takes the mark off. One node at
+ * a time cleans, at most once a minute: a test's nodes start at once, and each looking
+ * over hundreds of folders would cost every one of them CPU within init's deadline. No
+ * name and no cleaning depend on the wall clock, so a clock step loses nothing.
  *
  * <p>Durability. A {@link Journal} is an append-only file of JSON lines, each
  * {@link Journal#append} one write call. Data handed to write() is in the kernel's page
@@ -85,6 +87,12 @@ public final class Disk {
     private static final String REMOVED = ".removed-";
     /** The mark of a folder seen unheld: the monotonic time it was first seen so. */
     public static final String ABANDONED_MARK = ".abandoned";
+    /** How often, at most, the folders are looked over. */
+    private static final Duration CLEANING_PERIOD = Duration.ofMinutes(1);
+    /** The root's own mark: the monotonic time its last cleaning ended. */
+    private static final String CLEANED = ".cleaned";
+    /** Held by the one process cleaning the root. */
+    private static final String CLEANING = ".cleaning";
 
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
     /** The locks this process holds: never released, so that they last as long as it does. */
@@ -99,12 +107,13 @@ public final class Disk {
     /**
      * This node's state folder for the test it runs in, named through {@code lin-kv}
      * (see above): call it at init, in an {@link Node#onInit} listener, when the node's
-     * id is known. It waits for lin-kv (a few seconds at most) and removes abandoned
-     * folders first.
+     * id is known. It waits for lin-kv (a few seconds at most), and then cleans the
+     * root, if that is due, on a thread of its own.
      */
     public static Disk open(Node node) {
-        String name = nameInThisTest(node);
-        return open(root(), name);
+        Disk disk = open(root(), nameInThisTest(node));
+        Thread.ofPlatform().daemon().name("cleaning").start(() -> cleanIfDue(root()));
+        return disk;
     }
 
     /** The folder every test's state lives under for this user: {@code gossip-glomers-USER} in the temp dir. */
@@ -114,14 +123,12 @@ public final class Disk {
 
     /**
      * The state folder {@code name} under {@code root}, made and locked by this process
-     * (a lock another process holds is logged and waited for no longer); first removes
-     * the abandoned folders there.
+     * (a lock another process holds is logged and waited for no longer).
      */
     public static Disk open(Path root, String name) {
         if (!SAFE_NAME.matcher(name).matches()) throw new IllegalArgumentException("not a folder name: " + name);
         try {
             makePrivate(root);
-            removeAbandoned(root, name);
             Path folder = Files.createDirectories(root.resolve(name));
             lock(folder);
             return new Disk(folder);
@@ -215,15 +222,31 @@ public final class Disk {
     }
 
     /**
-     * Marks or removes every folder under {@code root} but {@code keep} that no process
-     * holds (see above), and finishes removing what a removal cut short left. Never
+     * Cleans {@code root} unless it was cleaned less than a minute ago or another process
+     * is cleaning it: marks or removes every folder that no process holds (see above),
+     * and finishes removing what a removal cut short left. True if it cleaned. Never
      * fails: what it cannot clean now, a later start will.
      */
-    private static void removeAbandoned(Path root, String keep) throws IOException {
+    public static boolean cleanIfDue(Path root) {
+        try (FileChannel channel = FileChannel.open(root.resolve(CLEANING), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            if (lock == null) return false;
+            Long last = markedAt(root.resolve(CLEANED));
+            long now = System.nanoTime();
+            if (last != null && now - last >= 0 && now - last < CLEANING_PERIOD.toNanos()) return false; // a negative age: before a reboot
+            removeAbandoned(root);
+            Files.writeString(root.resolve(CLEANED), Long.toString(System.nanoTime()));
+            return true;
+        } catch (IOException | UncheckedIOException | OverlappingFileLockException e) {
+            return false; // another thread of this process is cleaning it, or the root is not ours to write
+        }
+    }
+
+    private static void removeAbandoned(Path root) throws IOException {
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
             for (Path folder : folders) {
                 String name = folder.getFileName().toString();
-                if (name.equals(keep) || !Files.isDirectory(folder)) continue;
+                if (!Files.isDirectory(folder)) continue;
                 try {
                     if (name.startsWith(REMOVED)) removeTree(folder);
                     else markOrRemove(folder);
@@ -268,7 +291,7 @@ public final class Disk {
         for (Path path : paths) Files.deleteIfExists(path);
     }
 
-    /** The time in a folder's mark, or null when it has none (or one torn by a kill, which is rewritten). */
+    /** The time in a mark, a folder's or the root's, or null when there is none (or one torn by a kill, which is rewritten). */
     private static Long markedAt(Path mark) throws IOException {
         try {
             return Long.parseLong(Files.readString(mark).trim());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ class DiskTest {
         Path unmarked = leftBehind("n0-unmarked", null);
         Files.setLastModifiedTime(unmarked.resolve("values.jsonl"), FileTime.fromMillis(0)); // a wall-clock age counts for nothing
         Disk.open(root, "n1-new");
+        assertTrue(Disk.cleanIfDue(root), "a root never cleaned");
         assertFalse(Files.exists(old), "unheld for over an hour since it was marked");
         assertFalse(Files.exists(rebooted), "marked before a reboot");
         assertTrue(Files.exists(recent.resolve("values.jsonl")), "marked half an hour ago");
@@ -63,18 +65,39 @@ class DiskTest {
         Path cutShort = Files.createDirectories(root.resolve(".removed-n3-gone-123"));
         Files.writeString(cutShort.resolve("values.jsonl"), "{}\n");
         Disk.open(root, "n1-new");
+        assertTrue(Disk.cleanIfDue(root));
         assertFalse(Files.exists(old), "removed");
         assertFalse(Files.exists(cutShort), "the rest of a removal cut short");
         try (var left = Files.list(root)) {
-            assertEquals(List.of(root.resolve("n1-new")), left.toList(), "nothing else left behind");
+            assertEquals(List.of(root.resolve("n1-new")), left.filter(Files::isDirectory).toList(), "nothing else left behind");
         }
+    }
+
+    /**
+     * One process cleans at a time, and not again within a minute: a test's 25 nodes
+     * start at once, and each looking over every folder cost each of them CPU inside
+     * init's deadline.
+     */
+    @Test
+    void theRootIsCleanedByOneProcessAtATimeAndAtMostOnceAMinute() throws Exception {
+        assertTrue(Disk.cleanIfDue(root), "a root never cleaned");
+        Path later = leftBehind("n0-later", null);
+        assertFalse(Disk.cleanIfDue(root), "cleaned a moment ago");
+        assertFalse(Files.exists(later.resolve(Disk.ABANDONED_MARK)), "not looked at");
+        Files.writeString(root.resolve(".cleaned"), Long.toString(System.nanoTime() + 3_600_000_000_000L)); // another boot's
+        try (var channel = FileChannel.open(root.resolve(".cleaning"), StandardOpenOption.WRITE);
+             var lock = channel.lock()) { // as a cleaning elsewhere holds it
+            assertFalse(Disk.cleanIfDue(root), "being cleaned by another");
+        }
+        assertTrue(Disk.cleanIfDue(root), "last cleaned before a reboot");
+        assertTrue(Files.exists(later.resolve(Disk.ABANDONED_MARK)), "looked at now");
     }
 
     @Test
     void aHeldFolderIsNeverRemovedAndOpeningTakesTheMarkOff() throws Exception {
         Disk held = Disk.open(root, "n0-held"); // held by this process from now on
         Files.writeString(held.folder().resolve(Disk.ABANDONED_MARK), Long.toString(System.nanoTime() - 2 * Disk.ABANDONED.toNanos()));
-        Disk.open(root, "n1-other");
+        assertTrue(Disk.cleanIfDue(root));
         assertTrue(Files.exists(held.folder()), "a folder a live process holds");
         Path restarted = leftBehind("n2-restarted", 0L);
         assertEquals(restarted, Disk.open(root, "n2-restarted").folder());
