@@ -2,6 +2,7 @@ package bench.cli;
 
 import bench.Json;
 import bench.Options;
+import bench.service.Services;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Parameters;
  * The start-up benchmark: starts many nodes at once as Maelstrom does (from the temp
  * dir, all together), sends each an init, and prints how long until the last init_ok
  * and how much CPU the nodes spent. Maelstrom fails a node that has not answered init
- * within ten seconds.
+ * within ten seconds. Each round has a fresh {@code lin-kv}, as each Maelstrom test
+ * does, which answers what the nodes ask it before their init_ok (a node that keeps
+ * state names its folder there), each message taking {@code --latency}.
  *
  * <p>Machines differ by two times and more, so the figure that means something is a
  * ratio: each round starts the baseline's nodes too, a minimal Python echo node unless
@@ -52,6 +55,10 @@ public final class StartupCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", defaultValue = "3", description = "Times to repeat (default ${DEFAULT-VALUE}).")
     int rounds;
+
+    @Option(names = "--latency", defaultValue = "0", paramLabel = "MS", description = "How long each message to "
+            + "and from lin-kv takes, as with Maelstrom's --latency (default ${DEFAULT-VALUE}; 3d's is 100).")
+    long latencyMillis;
 
     @Parameters(description = "Arguments for the node program.")
     List<String> args = new ArrayList<>();
@@ -140,6 +147,7 @@ public final class StartupCommand implements Callable<Integer> {
         double cpuBefore = childrenCpuSeconds();
         var nodes = new ArrayList<Process>();
         var answers = new ArrayList<CompletableFuture<Long>>();
+        var linKv = new Services.LinKv();
         long start = System.nanoTime();
         for (int i = 0; i < nodeCount; i++) {
             nodes.add(new ProcessBuilder(command).directory(Path.of(System.getProperty("java.io.tmpdir")).toFile())
@@ -152,7 +160,7 @@ public final class StartupCommand implements Callable<Integer> {
             OutputStream stdin = node.getOutputStream();
             stdin.write((init + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
-            answers.add(CompletableFuture.supplyAsync(() -> awaitInitOk(node), Thread::startVirtualThread)
+            answers.add(CompletableFuture.supplyAsync(() -> awaitInitOk(node, linKv), Thread::startVirtualThread)
                     .completeOnTimeout(0L, ANSWER_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         }
         long last = 0;
@@ -175,12 +183,36 @@ public final class StartupCommand implements Callable<Integer> {
         return Options.numberedNodes(nodeCount);
     }
 
-    /** When the node's first line, an init_ok, came; 0 when it did not. */
-    private static long awaitInitOk(Process node) {
+    /**
+     * When the node's init_ok came, answering its requests to {@code linKv} meanwhile; 0
+     * when it wrote anything else first, or nothing.
+     */
+    private long awaitInitOk(Process node, Services.LinKv linKv) {
         try (var out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-            String line = out.readLine();
-            return line != null && "init_ok".equals(Json.type(Json.bodyOf(line))) ? System.nanoTime() : 0;
-        } catch (IOException | UncheckedIOException e) { // no line, or not JSON: no init_ok
+            for (String line; (line = out.readLine()) != null; ) {
+                if (!(Json.MAPPER.readTree(line) instanceof ObjectNode message)
+                        || !(message.get("body") instanceof ObjectNode body)) {
+                    return 0;
+                }
+                if (!message.path("dest").asText().equals("lin-kv")) {
+                    return "init_ok".equals(Json.type(body)) ? System.nanoTime() : 0;
+                }
+                ObjectNode reply;
+                synchronized (linKv) {
+                    reply = linKv.handle(message.get("src").asText(), body);
+                }
+                reply.set("in_reply_to", body.get("msg_id"));
+                Thread.sleep(2 * latencyMillis); // there and back
+                ObjectNode answer = Json.object().put("src", "lin-kv").put("dest", message.get("src").asText());
+                answer.set("body", reply);
+                node.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
+                node.getOutputStream().flush();
+            }
+            return 0;
+        } catch (IOException e) { // no line, or not JSON: no init_ok
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 0;
         }
     }
