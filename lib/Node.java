@@ -78,6 +78,7 @@ public final class Node {
     private final PrintStream output;
     private final Map<String, Route<?>> routes = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Relaying relaying = new Relaying();
     private final List<Periodic> periodics = new ArrayList<>(); // until init; guarded by this
     private final List<Thread> periodicThreads = new ArrayList<>(); // guarded by this
     private final List<Runnable> initListeners = new ArrayList<>(); // guarded by this
@@ -238,6 +239,22 @@ public final class Node {
         else periodics.add(periodic);
     }
 
+    /**
+     * Relays through peers when a direct way fails: from now on, an RPC to a peer that
+     * has left one unanswered for {@code silence} goes to it directly and through the
+     * other peers (those that answer this node directly, or all), each of which passes it
+     * on, and its answer comes back the same ways; the peer handles it once. So two nodes
+     * that a partition keeps apart, in one direction or both, still complete a round trip
+     * through a third that hears each and is heard by each, as in a majorities ring, where
+     * each node hears one peer and is heard by the other. It costs nothing while peers
+     * answer, and goes back to the direct way once a round trip there works both ways.
+     * Copies come later than the direct way would, and after one another: a request must
+     * be one its handler may see late (every node handles the copies of one request once).
+     */
+    public void relayWhenSilent(Duration silence) {
+        relaying.relayAfter(silence);
+    }
+
     /** Sends {@code body} (a record) to {@code dest}, expecting no answer. */
     public void send(String dest, Object body) {
         write(dest, Json.body(body));
@@ -259,7 +276,10 @@ public final class Node {
         pending.put(msgId, new Pending(dest, reply));
         reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .whenComplete((r, e) -> pending.remove(msgId));
-        write(dest, Json.body(body).put("msg_id", msgId));
+        ObjectNode message = Json.body(body).put("msg_id", msgId);
+        Relaying.Plan plan = nodeIds.contains(dest) && !dest.equals(id) ? relaying.plan(dest, System.nanoTime()) : null;
+        if (plan == null) write(dest, message);
+        else write(dest, plan.request(), message.put(Relaying.SEVERAL_WAYS, plan.answer().json()));
         return reply.handle((r, e) -> {
             if (e == null) return Json.reply(r, replyType, dest);
             if (e instanceof TimeoutException) {
@@ -388,7 +408,7 @@ public final class Node {
         }
     }
 
-    /** Parses a line: a reply completes its RPC here; anything else goes to the delivery thread. */
+    /** Parses a line and takes the message in it, or the one a peer passed on in it. */
     private void receive(String line, long receivedAt) {
         JsonNode message;
         try {
@@ -403,11 +423,42 @@ public final class Node {
             return;
         }
         String src = envelope.get("src").asText();
+        if (typeOf(body).equals(Relaying.TYPE)) relayed(src, body, receivedAt);
+        else take(src, body, receivedAt, true);
+    }
+
+    /**
+     * A message from {@code src}, directly or passed on by a peer: a reply completes its
+     * RPC here; anything else goes to the delivery thread, but a request that came several
+     * ways only once (see {@link Relaying}).
+     */
+    private void take(String src, ObjectNode body, long receivedAt, boolean direct) {
         JsonNode inReplyTo = body.get("in_reply_to");
         if (inReplyTo != null && inReplyTo.canConvertToLong()) {
-            complete(src, inReplyTo.asLong(), body);
-        } else {
+            JsonNode cameDirect = body.remove(Relaying.CAME_DIRECT);
+            boolean first = complete(src, inReplyTo.asLong(), body);
+            if (nodeIds.contains(src)) relaying.answered(src, direct, cameDirect == null ? null : cameDirect.asBoolean(), first);
+            return;
+        }
+        JsonNode severalWays = body.remove(Relaying.SEVERAL_WAYS);
+        if (severalWays == null
+                || relaying.firstCopy(src, body.path("msg_id").asLong(), direct, Relaying.Ways.of(severalWays.asText()))) {
             inbox.add(new Delivery(src, body, receivedAt));
+        }
+    }
+
+    /** A relay: takes the message in it if it is for this node, or passes it on once, to a node, for the node that sent it. */
+    private void relayed(String src, ObjectNode relay, long receivedAt) {
+        String from = relay.path("from").asText("");
+        String to = relay.path("to").asText("");
+        if (!(relay.get("message") instanceof ObjectNode message) || from.isEmpty()) {
+            log("skipping a malformed relay from %s: %s", src, relay);
+        } else if (to.equals(id)) {
+            take(from, message, receivedAt, false);
+        } else if (src.equals(from) && nodeIds.contains(to)) {
+            write(to, relay);
+        } else {
+            log("not passing on a relay from %s: %s", src, relay);
         }
     }
 
@@ -559,13 +610,13 @@ public final class Node {
 
     /**
      * Completes the RPC {@code msgId} with {@code body}, if it went to {@code src} and is
-     * still waiting. A reply from anyone else is another process's: a peer answering this
+     * still waiting; true if it did. A reply from anyone else is another process's: a peer answering this
      * node's previous incarnation, whose ids this one's random first id keeps apart.
      */
-    private void complete(String src, long msgId, ObjectNode body) {
+    private boolean complete(String src, long msgId, ObjectNode body) {
         Pending waiting = pending.get(msgId);
         if (waiting == null || !waiting.dest().equals(src) || !pending.remove(msgId, waiting)) {
-            return; // timed out already (its caller has moved on), or not ours
+            return false; // answered already, timed out (its caller has moved on), or not ours
         }
         CompletableFuture<ObjectNode> reply = waiting.reply();
         if (body.path("type").asText().equals("error")) {
@@ -573,6 +624,7 @@ public final class Node {
         } else {
             reply.complete(body);
         }
+        return true;
     }
 
     /**
@@ -605,7 +657,23 @@ public final class Node {
                 return;
             }
         }
-        write(dest, body.put("in_reply_to", inReplyTo));
+        body.put("in_reply_to", inReplyTo);
+        Relaying.Came came = relaying.came(dest, inReplyTo);
+        if (came == null) write(dest, body);
+        else write(dest, came.answer(), body.put(Relaying.CAME_DIRECT, came.direct()));
+    }
+
+    /**
+     * Writes {@code body} to {@code dest} the {@code ways} given: directly, and through the
+     * peers relaying picks, each in a relay; directly after all when it picks none.
+     */
+    private void write(String dest, Relaying.Ways ways, ObjectNode body) {
+        List<String> through = ways.relayed() ? relaying.through(dest, peers()) : List.of();
+        if (ways.direct() || through.isEmpty()) write(dest, body);
+        for (String peer : through) {
+            ObjectNode relay = Json.NODES.objectNode().put("type", Relaying.TYPE).put("from", id).put("to", dest);
+            write(peer, relay.set("message", body));
+        }
     }
 
     /** Writes a message to stdout; before init, when it could have no {@code src}, logs it instead. */

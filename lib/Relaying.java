@@ -1,0 +1,192 @@
+package lib;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A node's relaying through its peers (see {@link Node#relayWhenSilent}): what it knows of
+ * the way to and from each peer, and which requests came to it several ways.
+ *
+ * <p>Which ways. A peer that has left an RPC without a direct answer for the silence
+ * allowed is silent. A request to a silent peer goes the ways that work: directly when its
+ * requests arrive directly (the answers say whether they did), through the other peers
+ * when they do not, and both ways while that is unknown; and it asks for its answer the
+ * ways that work back (a direct answer shows that they do, one that comes only through a
+ * peer that they do not). Once every {@link #PROBE}, a request to a silent peer goes, and
+ * asks to be answered, both ways, which finds out again; and once a direct answer says
+ * its request came directly, the peer is no longer silent and requests go directly alone.
+ * A peer that has not answered at all, any way, for a {@link #PROBE} is cut off from
+ * every way, or down: requests to it go directly alone, but for the probe.
+ *
+ * <p>On the wire. A request sent so carries {@code "several_ways": WAYS}, the ways to
+ * answer it (direct, relayed or both); its copies through peers go as
+ * {@code {"type": "relay", "from": ..., "to": ..., "message": BODY}}, which a peer passes on
+ * once, to a node, when it came from the node it names as {@code from}. The answer says in
+ * {@code "came_direct"} whether the request's direct copy had come. Both fields are taken
+ * off before a handler or an RPC's caller sees the body.
+ */
+final class Relaying {
+
+    /** The type of a message a peer passes on. */
+    static final String TYPE = "relay";
+    /** On a request: it went several ways, to be handled once and answered the ways it names. */
+    static final String SEVERAL_WAYS = "several_ways";
+    /** On the answer to such a request: whether its direct copy had come. */
+    static final String CAME_DIRECT = "came_direct";
+    /** How often a request to a silent peer tries every way. */
+    static final Duration PROBE = Duration.ofSeconds(1);
+    /** How many requests that came several ways are remembered, to handle each once. */
+    private static final int REMEMBERED = 10_000;
+
+    /** The ways a message goes: directly, through the other peers, or both. */
+    enum Ways {
+        DIRECT, RELAYED, BOTH;
+
+        boolean direct() {
+            return this != RELAYED;
+        }
+
+        boolean relayed() {
+            return this != DIRECT;
+        }
+
+        /** The ways that work, as far as {@code direct} says: null when unknown. */
+        static Ways known(Boolean direct) {
+            return direct == null ? BOTH : direct ? DIRECT : RELAYED;
+        }
+
+        String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The ways {@code json} names; both for anything else. */
+        static Ways of(String json) {
+            for (Ways ways : values()) if (ways.json().equals(json)) return ways;
+            return BOTH;
+        }
+    }
+
+    /** How a request to a silent peer goes, and how it asks to be answered. */
+    record Plan(Ways request, Ways answer) {}
+
+    /** What this node knows of the ways to and from one peer; guarded by itself. */
+    private static final class Link {
+        /** When the oldest RPC to it that no direct answer followed was sent; -1 when none. */
+        long unansweredSince = -1;
+        /** Whether requests sent directly reach it, and its answers come directly; null: unknown. */
+        Boolean requestsArrive;
+        Boolean answersArrive;
+        /** When a request last went, and asked to be answered, both ways. */
+        long probedAt;
+        /** When it last answered, any way. */
+        long answeredAt;
+
+        boolean silent(long now, long after) {
+            return unansweredSince >= 0 && now - unansweredSince >= after;
+        }
+    }
+
+    /** A request that came several ways: whether its direct copy came, and the ways to answer it. */
+    record Came(boolean direct, Ways answer) {}
+
+    /** How long an RPC to a peer may go without a direct answer; negative: relaying is off. */
+    private volatile long afterNanos = -1;
+    private final Map<String, Link> links = new ConcurrentHashMap<>();
+    /** Requests that came several ways, by sender and msg_id. */
+    private final Map<String, Came> cameSeveralWays = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Came> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
+
+    void relayAfter(Duration silence) {
+        afterNanos = silence.toNanos();
+    }
+
+    private Link link(String peer) {
+        return links.computeIfAbsent(peer, p -> new Link());
+    }
+
+    /**
+     * How an RPC to {@code peer} sent now goes: null for directly alone, as always while
+     * relaying is off or the peer is not silent. Notes that one goes to it.
+     */
+    Plan plan(String peer, long now) {
+        long after = afterNanos;
+        if (after < 0) return null;
+        Link link = link(peer);
+        synchronized (link) {
+            boolean silent = link.silent(now, after);
+            if (link.unansweredSince < 0) link.unansweredSince = now;
+            if (!silent) return null;
+            if (now - link.probedAt >= PROBE.toNanos()) {
+                link.probedAt = now;
+                return new Plan(Ways.BOTH, Ways.BOTH);
+            }
+            if (now - link.answeredAt >= PROBE.toNanos()) return null; // no way works
+            return new Plan(Ways.known(link.requestsArrive), Ways.known(link.answersArrive));
+        }
+    }
+
+    /**
+     * The peers to relay through to {@code dest}: every other one that this node's requests
+     * reach, as far as it knows (one it has not asked, one that is not silent, or one whose
+     * answers said its requests came directly).
+     */
+    List<String> through(String dest, List<String> peers) {
+        long after = afterNanos;
+        long now = System.nanoTime();
+        return peers.stream().filter(p -> !p.equals(dest)).filter(p -> {
+            Link link = links.get(p);
+            if (link == null) return true;
+            synchronized (link) {
+                return !link.silent(now, after) || Boolean.TRUE.equals(link.requestsArrive);
+            }
+        }).toList();
+    }
+
+    /**
+     * An answer came from {@code peer}, {@code direct}ly or through another, saying whether
+     * the request's direct copy had come ({@code cameDirect}, null for a request sent one
+     * way); {@code first}: it is the first answer to its request.
+     */
+    void answered(String peer, boolean direct, Boolean cameDirect, boolean first) {
+        if (afterNanos < 0) return;
+        Link link = link(peer);
+        synchronized (link) {
+            link.answeredAt = System.nanoTime();
+            if (cameDirect != null) link.requestsArrive = cameDirect;
+            if (direct) link.answersArrive = true;
+            else if (first) link.answersArrive = false; // the direct copy, if any, was not there first
+            if (direct && !Boolean.FALSE.equals(cameDirect)) link.unansweredSince = -1; // a direct round trip
+        }
+    }
+
+    /**
+     * A copy of a request that came several ways, to be answered the {@code answer} ways:
+     * true for the first copy, which is handled; a later one only notes that the direct copy
+     * came, if it is that.
+     */
+    boolean firstCopy(String src, long msgId, boolean direct, Ways answer) {
+        String key = src + " " + msgId;
+        synchronized (cameSeveralWays) {
+            Came seen = cameSeveralWays.get(key);
+            cameSeveralWays.put(key, new Came(direct || seen != null && seen.direct(), seen == null ? answer : seen.answer()));
+            return seen == null;
+        }
+    }
+
+    /**
+     * For an answer to {@code dest}'s request {@code msgId}: null when the request came one
+     * way; else the ways to answer, and whether its direct copy came.
+     */
+    Came came(String dest, long msgId) {
+        return cameSeveralWays.get(dest + " " + msgId);
+    }
+}
