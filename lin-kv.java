@@ -44,10 +44,11 @@ import picocli.CommandLine.Option;
  * own the moment it arrives and sends it at once to as many followers as a majority needs
  * beside itself (those that answered last), not to all: the others get it with their next
  * heartbeat, one AppendEntries every two thirds of an election timeout to a follower
- * that was sent nothing meanwhile. The entry commits on their answers, and the leader
- * answers. So a
- * write costs one round trip to one follower of three, and two messages more when it came
- * through a follower. A follower has one AppendEntries in flight at a time: what comes
+ * that was sent nothing meanwhile (a heartbeat a third of one late costs a pre-vote, which
+ * fails while the leader and another follower keep their promises). The entry commits on
+ * their answers, and the leader answers. So a write costs one round trip to one follower
+ * of three, and two messages more when it came through a follower. A follower has one
+ * AppendEntries in flight at a time: what comes
  * meanwhile goes in the next, sent when the answer comes, or once the one in flight has
  * waited an election timeout (a late answer still counts). An entry still not committed
  * {@link #HEDGE} after it was sent (its followers slow, or cut off) goes to every
@@ -104,9 +105,11 @@ import picocli.CommandLine.Option;
  * no leader could hold a majority. But each pair still has a way round through the third:
  * an RPC to a peer that has left one unanswered for a third of E goes also through the
  * other peers, and its answer comes back the same ways ({@link Node#relayWhenSilent}). A
- * copy only comes later, and the node handles each request once, however many ways it
- * came; Raft takes a message late, twice or out of order (the paper's model of the
- * network), so nothing of the argument below changes.
+ * copy only comes later. The node library handles each request once, however many ways
+ * it came, and drops a copy sent before its process started or too long ago to tell
+ * apart (lib/Relaying), so a forwarded request is taken once, by one process, as the
+ * argument below needs; and Raft takes its own messages late, twice or out of order (the
+ * paper's model of the network), so nothing of the argument changes.
  *
  * <p>Why it is linearizable. Raft's guarantees (figure 3) hold here as in the paper:
  * votes go to candidates whose logs are at least as up to date, a leader commits only an

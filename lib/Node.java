@@ -30,9 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * A Maelstrom node: reads messages as JSON lines from stdin, hands each to the handler
  * for its type, and writes messages as JSON lines to stdout.
  *
- * <p>Threads: one thread reads stdin and completes the {@link #rpc}s that replies answer;
- * every other message goes, in the order read, to one delivery thread, which hands each
- * to a virtual thread of its own. Handlers therefore run concurrently and may block (a
+ * <p>Threads: one thread reads stdin, completes the {@link #rpc}s that replies answer and
+ * passes relays on (see {@link #relayWhenSilent}); every other message goes, in the order
+ * read (a request that came several ways, in its first copy's place), to one delivery
+ * thread, which hands each to a virtual thread of its own. Handlers therefore run
+ * concurrently and may block (a
  * {@link #syncRpc}, a {@link KV} call, a sleep) without holding up other messages. State
  * that handlers or periodic tasks share must be thread-safe. Every method of Node is safe
  * to call from any thread. A handler registered with {@link #handleInOrder} runs instead
@@ -206,6 +208,7 @@ public final class Node {
 
     private void route(String type, Route<?> route) {
         if (type.equals("init")) throw new IllegalArgumentException("init is answered by the node: use onInit");
+        if (type.equals(Relaying.TYPE)) throw new IllegalArgumentException("relays are the node's own: see relayWhenSilent");
         Binding.check(route.bodyType());
         if (routes.putIfAbsent(type, route) != null) {
             throw new IllegalArgumentException("a second handler for '" + type + "'");
@@ -279,7 +282,7 @@ public final class Node {
         ObjectNode message = Json.body(body).put("msg_id", msgId);
         Relaying.Plan plan = nodeIds.contains(dest) && !dest.equals(id) ? relaying.plan(dest, System.nanoTime()) : null;
         if (plan == null) write(dest, message);
-        else write(dest, plan.request(), message.put(Relaying.SEVERAL_WAYS, plan.answer().json()));
+        else write(dest, plan.request(), message.set(Relaying.SEVERAL_WAYS, Relaying.stamp(plan.answer())));
         return reply.handle((r, e) -> {
             if (e == null) return Json.reply(r, replyType, dest);
             if (e instanceof TimeoutException) {
@@ -441,21 +444,26 @@ public final class Node {
             return;
         }
         JsonNode severalWays = body.remove(Relaying.SEVERAL_WAYS);
-        if (severalWays == null
-                || relaying.firstCopy(src, body.path("msg_id").asLong(), direct, Relaying.Ways.of(severalWays.asText()))) {
+        if (severalWays == null || relaying.firstCopy(src, body.path("msg_id").asLong(), direct,
+                Relaying.Ways.of(severalWays.path("answer").asText()), severalWays.path("sent").asLong())) {
             inbox.add(new Delivery(src, body, receivedAt));
         }
     }
 
-    /** A relay: takes the message in it if it is for this node, or passes it on once, to a node, for the node that sent it. */
+    /**
+     * A relay between nodes: takes the message in it if it is for this node, or passes it
+     * on once, to a node, for the node that sent it. One that comes before init, when this
+     * node knows neither its id nor its peers, is dropped, as the network might have.
+     */
     private void relayed(String src, ObjectNode relay, long receivedAt) {
         String from = relay.path("from").asText("");
         String to = relay.path("to").asText("");
-        if (!(relay.get("message") instanceof ObjectNode message) || from.isEmpty()) {
-            log("skipping a malformed relay from %s: %s", src, relay);
+        List<String> cluster = nodeIds;
+        if (!(relay.get("message") instanceof ObjectNode message) || !cluster.contains(src) || !cluster.contains(from)) {
+            log("skipping a relay that is not one between nodes of this cluster, from %s: %s", src, relay);
         } else if (to.equals(id)) {
             take(from, message, receivedAt, false);
-        } else if (src.equals(from) && nodeIds.contains(to)) {
+        } else if (src.equals(from) && cluster.contains(to)) {
             write(to, relay);
         } else {
             log("not passing on a relay from %s: %s", src, relay);
@@ -668,7 +676,7 @@ public final class Node {
      * peers relaying picks, each in a relay; directly after all when it picks none.
      */
     private void write(String dest, Relaying.Ways ways, ObjectNode body) {
-        List<String> through = ways.relayed() ? relaying.through(dest, peers()) : List.of();
+        List<String> through = ways.relayed() ? relaying.through(dest, peers(), ways) : List.of();
         if (ways.direct() || through.isEmpty()) write(dest, body);
         for (String peer : through) {
             ObjectNode relay = Json.NODES.objectNode().put("type", Relaying.TYPE).put("from", id).put("to", dest);

@@ -1,7 +1,7 @@
 package lib;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +23,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * A peer that has not answered at all, any way, for a {@link #PROBE} is cut off from
  * every way, or down: requests to it go directly alone, but for the probe.
  *
- * <p>On the wire. A request sent so carries {@code "several_ways": WAYS}, the ways to
- * answer it (direct, relayed or both); its copies through peers go as
+ * <p>Once. A node handles the first copy of such a request and drops the others, by its
+ * sender and msg_id, which it remembers for {@link #KEEP} from that first copy. A copy
+ * sent longer ago than that is dropped, as the network might have lost it, and so is one
+ * sent before this process started, whose first copy may have come to an earlier process
+ * of this node. So no copy of a request is handled twice, by one process or by two: the
+ * request says when it was sent, on the machine's monotonic clock, which every node
+ * shares, as under Maelstrom every node runs on one machine.
+ *
+ * <p>On the wire. A request sent so carries {@code "several_ways": {"answer": WAYS,
+ * "sent": NANOS}}, the ways to answer it (direct, relayed or both) and when it was sent;
+ * its copies through peers go as
  * {@code {"type": "relay", "from": ..., "to": ..., "message": BODY}}, which a peer passes on
  * once, to a node, when it came from the node it names as {@code from}. The answer says in
  * {@code "came_direct"} whether the request's direct copy had come. Both fields are taken
@@ -40,8 +49,8 @@ final class Relaying {
     static final String CAME_DIRECT = "came_direct";
     /** How often a request to a silent peer tries every way. */
     static final Duration PROBE = Duration.ofSeconds(1);
-    /** How many requests that came several ways are remembered, to handle each once. */
-    private static final int REMEMBERED = 10_000;
+    /** How long a request that came several ways is remembered, and how late a copy of one may come. */
+    static final Duration KEEP = Duration.ofSeconds(5);
 
     /** The ways a message goes: directly, through the other peers, or both. */
     enum Ways {
@@ -82,28 +91,30 @@ final class Relaying {
         Boolean requestsArrive;
         Boolean answersArrive;
         /** When a request last went, and asked to be answered, both ways. */
-        long probedAt;
+        long probedAt = System.nanoTime() - PROBE.toNanos();
         /** When it last answered, any way. */
-        long answeredAt;
+        long answeredAt = System.nanoTime() - PROBE.toNanos();
 
         boolean silent(long now, long after) {
             return unansweredSince >= 0 && now - unansweredSince >= after;
         }
     }
 
-    /** A request that came several ways: whether its direct copy came, and the ways to answer it. */
-    record Came(boolean direct, Ways answer) {}
+    /** A request that came several ways: whether its direct copy came, the ways to answer it, and when its first copy came. */
+    record Came(boolean direct, Ways answer, long firstAt) {}
 
     /** How long an RPC to a peer may go without a direct answer; negative: relaying is off. */
     private volatile long afterNanos = -1;
     private final Map<String, Link> links = new ConcurrentHashMap<>();
-    /** Requests that came several ways, by sender and msg_id. */
-    private final Map<String, Came> cameSeveralWays = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Came> eldest) {
-            return size() > REMEMBERED;
-        }
-    });
+    /** When this process started: a copy sent before is dropped. */
+    private final long startedAt = System.nanoTime();
+    /** Requests that came several ways within {@link #KEEP}, by sender and msg_id, in the order their first copies came. */
+    private final LinkedHashMap<String, Came> cameSeveralWays = new LinkedHashMap<>(); // guarded by itself
+
+    /** The {@code several_ways} of a request sent now, to be answered the {@code answer} ways. */
+    static ObjectNode stamp(Ways answer) {
+        return Json.NODES.objectNode().put("answer", answer.json()).put("sent", System.nanoTime());
+    }
 
     void relayAfter(Duration silence) {
         afterNanos = silence.toNanos();
@@ -135,18 +146,16 @@ final class Relaying {
     }
 
     /**
-     * The peers to relay through to {@code dest}: every other one that this node's requests
-     * reach, as far as it knows (one it has not asked, one that is not silent, or one whose
-     * answers said its requests came directly).
+     * The peers to relay through to {@code dest} a message that goes {@code ways}: for one
+     * that goes both ways (a probe, or its answer), every other peer; else every other one
+     * but those this node's requests are known not to reach directly.
      */
-    List<String> through(String dest, List<String> peers) {
-        long after = afterNanos;
-        long now = System.nanoTime();
+    List<String> through(String dest, List<String> peers, Ways ways) {
         return peers.stream().filter(p -> !p.equals(dest)).filter(p -> {
             Link link = links.get(p);
-            if (link == null) return true;
+            if (ways == Ways.BOTH || link == null) return true;
             synchronized (link) {
-                return !link.silent(now, after) || Boolean.TRUE.equals(link.requestsArrive);
+                return !Boolean.FALSE.equals(link.requestsArrive);
             }
         }).toList();
     }
@@ -169,15 +178,21 @@ final class Relaying {
     }
 
     /**
-     * A copy of a request that came several ways, to be answered the {@code answer} ways:
-     * true for the first copy, which is handled; a later one only notes that the direct copy
-     * came, if it is that.
+     * A copy of a request that came several ways, sent at {@code sentAt}, to be answered the
+     * {@code answer} ways: true for the first copy, which is handled; false for a later one,
+     * which only notes that the direct copy came, if it is that, and for one sent too long
+     * ago or before this process started (see above).
      */
-    boolean firstCopy(String src, long msgId, boolean direct, Ways answer) {
+    boolean firstCopy(String src, long msgId, boolean direct, Ways answer, long sentAt) {
+        long now = System.nanoTime();
+        if (sentAt - startedAt < 0 || now - sentAt > KEEP.toNanos()) return false;
         String key = src + " " + msgId;
         synchronized (cameSeveralWays) {
+            var oldest = cameSeveralWays.values().iterator();
+            while (oldest.hasNext() && now - oldest.next().firstAt() > KEEP.toNanos()) oldest.remove();
             Came seen = cameSeveralWays.get(key);
-            cameSeveralWays.put(key, new Came(direct || seen != null && seen.direct(), seen == null ? answer : seen.answer()));
+            if (seen == null) cameSeveralWays.put(key, new Came(direct, answer, now));
+            else if (direct) cameSeveralWays.put(key, new Came(true, seen.answer(), seen.firstAt()));
             return seen == null;
         }
     }
@@ -187,6 +202,8 @@ final class Relaying {
      * way; else the ways to answer, and whether its direct copy came.
      */
     Came came(String dest, long msgId) {
-        return cameSeveralWays.get(dest + " " + msgId);
+        synchronized (cameSeveralWays) {
+            return cameSeveralWays.get(dest + " " + msgId);
+        }
     }
 }

@@ -161,6 +161,56 @@ class RelayingTest {
     }
 
     @Test
+    void aRingThatBeginsWithEveryPeerSilentStillFindsItsWaysRound() throws Exception {
+        try (var cluster = new Cluster()) {
+            cluster.passes = RelayingTest::ring;
+            // Every node asks both peers before it knows any way: each link of the ring falls silent, its ways unknown.
+            for (String src : cluster.nodes.keySet()) {
+                for (String dest : cluster.nodes.keySet()) {
+                    if (src.equals(dest)) continue;
+                    try {
+                        cluster.nodes.get(src).node.syncRpc(dest, new Ping(), JsonNode.class, LOST);
+                    } catch (RpcError e) {
+                        assertEquals(RpcError.TIMEOUT, e.code());
+                    }
+                }
+            }
+            // A probe goes every way, so each pair finds its way round within a few.
+            for (String src : cluster.nodes.keySet()) {
+                for (String dest : cluster.nodes.keySet()) {
+                    if (!src.equals(dest)) assertEquals("ping_ok", cluster.ping(src, dest).path("type").asText(), src + " to " + dest);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCopyIsHandledOnceAndNeverIfSentBeforeThisProcessOrTooLongAgo() throws Exception {
+        long before = System.nanoTime(); // before the node's process (here: its Node) began
+        var node = NodeHarness.started(n -> n.handle(Ping.class, request -> request.reply(new PingOk())));
+        try {
+            String late = "{\"type\":\"ping\",\"msg_id\":5,\"several_ways\":{\"answer\":\"direct\",\"sent\":" + before + "}}";
+            node.send("n2", late);
+            node.assertSilent(Duration.ofMillis(300));
+            String now = "{\"type\":\"ping\",\"msg_id\":6,\"several_ways\":{\"answer\":\"direct\",\"sent\":" + System.nanoTime() + "}}";
+            node.send("n2", now);
+            ObjectNode answer = node.next();
+            assertEquals("ping_ok", answer.path("body").path("type").asText());
+            assertEquals(6, answer.path("body").path("in_reply_to").asLong());
+            assertTrue(answer.path("body").path("came_direct").asBoolean(), answer.toString());
+            node.line("{\"src\":\"n3\",\"dest\":\"n1\",\"body\":{\"type\":\"relay\",\"from\":\"n2\",\"to\":\"n1\",\"message\":" + now + "}}");
+            node.send("n2", now);
+            node.assertSilent(Duration.ofMillis(300)); // the same request again, directly and through n3: handled once
+            // A relay from outside the cluster is neither taken nor passed on.
+            node.line("{\"src\":\"c7\",\"dest\":\"n1\",\"body\":{\"type\":\"relay\",\"from\":\"c7\",\"to\":\"n2\",\"message\":{\"type\":\"ping\",\"msg_id\":1}}}");
+            node.line("{\"src\":\"n3\",\"dest\":\"n1\",\"body\":{\"type\":\"relay\",\"from\":\"c7\",\"to\":\"n1\",\"message\":{\"type\":\"ping\",\"msg_id\":2}}}");
+            node.assertSilent(Duration.ofMillis(300));
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
     void withoutRelayingAPartitionedPeerStaysOutOfReach() throws Exception {
         // The test's own control: the same ring, the same pings, nodes that do not relay.
         var node = NodeHarness.started(n -> {});
