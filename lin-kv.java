@@ -157,7 +157,7 @@ import picocli.CommandLine.Option;
 class LinKvNode implements Runnable {
 
     @Option(names = "--election-timeout", description = "Shortest election timeout in milliseconds, and the lease's length; each is drawn from it to twice it (default ${DEFAULT-VALUE}).")
-    long electionMillis = 300;
+    long electionMillis = 400;
 
     /** How often the clock checks the timeouts. */
     static final Duration TICK = Duration.ofMillis(10);

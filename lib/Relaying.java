@@ -2,10 +2,12 @@ package lib;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,14 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Which ways. A peer that has left an RPC without a direct answer for the silence
  * allowed is silent. A request to a silent peer goes the ways that work: directly when its
- * requests arrive directly (the answers say whether they did), through the other peers
- * when they do not, and both ways while that is unknown; and it asks for its answer the
- * ways that work back (a direct answer shows that they do, one that comes only through a
- * peer that they do not). Once every {@link #PROBE}, a request to a silent peer goes, and
- * asks to be answered, both ways, which finds out again; and once a direct answer says
- * its request came directly, the peer is no longer silent and requests go directly alone.
- * A peer that has not answered at all, any way, for a {@link #PROBE} is cut off from
- * every way, or down: requests to it go directly alone, but for the probe.
+ * requests arrive directly (the answers say whether they did), through another peer when
+ * they do not, and both ways while that is unknown; and it asks for its answer the ways
+ * that work back (a direct answer shows that they do, one that comes only through a peer
+ * that they do not). Through one peer: the likeliest to pass it on, one that this node's
+ * requests reach. Once every {@link #PROBE}, a request to a silent peer goes, and asks to
+ * be answered, both ways and through every other peer, which finds out again; and once a
+ * direct answer says its request came directly, the peer is no longer silent and requests
+ * go directly alone. A peer that has not answered at all, any way, for {@link #GIVE_UP}
+ * is cut off from every way, or down: requests to it go directly alone, but for the
+ * probe.
  *
  * <p>Once. A node handles the first copy of such a request and drops the others, by its
  * sender and msg_id, which it remembers for {@link #KEEP} from that first copy. A copy
@@ -48,7 +52,9 @@ final class Relaying {
     /** On the answer to such a request: whether its direct copy had come. */
     static final String CAME_DIRECT = "came_direct";
     /** How often a request to a silent peer tries every way. */
-    static final Duration PROBE = Duration.ofSeconds(1);
+    static final Duration PROBE = Duration.ofSeconds(3);
+    /** How long a silent peer may answer no way at all before requests to it stop going through others. */
+    static final Duration GIVE_UP = Duration.ofSeconds(1);
     /** How long a request that came several ways is remembered, and how late a copy of one may come. */
     static final Duration KEEP = Duration.ofSeconds(5);
 
@@ -140,24 +146,39 @@ final class Relaying {
                 link.probedAt = now;
                 return new Plan(Ways.BOTH, Ways.BOTH);
             }
-            if (now - link.answeredAt >= PROBE.toNanos()) return null; // no way works
+            if (now - link.answeredAt >= GIVE_UP.toNanos()) return null; // no way works
             return new Plan(Ways.known(link.requestsArrive), Ways.known(link.answersArrive));
         }
     }
 
     /**
      * The peers to relay through to {@code dest} a message that goes {@code ways}: for one
-     * that goes both ways (a probe, or its answer), every other peer; else every other one
-     * but those this node's requests are known not to reach directly.
+     * that goes both ways (a probe, or its answer), every other peer; else the one other
+     * peer likeliest to pass it on: first one whose answers said this node's requests came
+     * directly, then one not silent, then one not known to be out of reach, the latest to
+     * answer first.
      */
     List<String> through(String dest, List<String> peers, Ways ways) {
-        return peers.stream().filter(p -> !p.equals(dest)).filter(p -> {
-            Link link = links.get(p);
-            if (ways == Ways.BOTH || link == null) return true;
-            synchronized (link) {
-                return !Boolean.FALSE.equals(link.requestsArrive);
-            }
-        }).toList();
+        List<String> others = peers.stream().filter(p -> !p.equals(dest)).toList();
+        if (ways == Ways.BOTH) return others;
+        long now = System.nanoTime();
+        return others.stream().map(peer -> relayFor(peer, now)).filter(Objects::nonNull)
+                .max(Comparator.comparingInt(RelayPeer::tier).thenComparingLong(RelayPeer::answeredAt))
+                .map(r -> List.of(r.peer())).orElse(List.of());
+    }
+
+    /** A peer to relay through: how likely to pass a message on (higher is likelier), and when it last answered. */
+    private record RelayPeer(String peer, int tier, long answeredAt) {}
+
+    /** {@code peer} as one to relay through, or null when this node's requests are known not to reach it. */
+    private RelayPeer relayFor(String peer, long now) {
+        Link link = links.get(peer);
+        if (link == null) return new RelayPeer(peer, 1, now); // never asked: as likely as one that answers
+        synchronized (link) {
+            if (Boolean.FALSE.equals(link.requestsArrive)) return null;
+            int tier = Boolean.TRUE.equals(link.requestsArrive) ? 2 : link.silent(now, afterNanos) ? 0 : 1;
+            return new RelayPeer(peer, tier, link.answeredAt);
+        }
     }
 
     /**
