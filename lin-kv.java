@@ -43,10 +43,12 @@ import picocli.CommandLine.Option;
  * none answers error 11 at once. The leader puts a write in the log as an entry of its
  * own the moment it arrives and sends it at once to as many followers as a majority needs
  * beside itself (those that answered last), not to all: the others get it with their next
- * heartbeat, one AppendEntries every half election timeout to a follower that was sent
- * nothing meanwhile. The entry commits on their answers, and the leader answers. So a
- * write costs one round trip to one follower of three, and two messages more when it came
- * through a follower. A follower has one AppendEntries in flight at a time: what comes
+ * heartbeat, one AppendEntries every two thirds of an election timeout to a follower
+ * that was sent nothing meanwhile (a heartbeat a third of one late costs a pre-vote, which
+ * fails while the leader and another follower keep their promises). The entry commits on
+ * their answers, and the leader answers. So a write costs one round trip to one follower
+ * of three, and two messages more when it came through a follower. A follower has one
+ * AppendEntries in flight at a time: what comes
  * meanwhile goes in the next, sent when the answer comes, or once the one in flight has
  * waited an election timeout (a late answer still counts). An entry still not committed
  * {@link #HEDGE} after it was sent (its followers slow, or cut off) goes to every
@@ -98,6 +100,17 @@ import picocli.CommandLine.Option;
  * {@link #ANSWER_WITHIN} after its request: Maelstrom's lin-kv client gives up after a
  * second, and an answer to a client that gave up ends the node's output.
  *
+ * <p>Partitions that cut some ways and not others. In a majorities ring each node hears
+ * one peer and is heard by the other, so no two nodes complete a round trip directly, and
+ * no leader could hold a majority. But each pair still has a way round through the third:
+ * an RPC to a peer that has left one unanswered for a third of E goes also through the
+ * other peers, and its answer comes back the same ways ({@link Node#relayWhenSilent}). A
+ * copy only comes later. The node library handles each request once, however many ways
+ * it came, and drops a copy sent before its process started or too long ago to tell
+ * apart (lib/Relaying), so a forwarded request is taken once, by one process, as the
+ * argument below needs; and Raft takes its own messages late, twice or out of order (the
+ * paper's model of the network), so nothing of the argument changes.
+ *
  * <p>Why it is linearizable. Raft's guarantees (figure 3) hold here as in the paper:
  * votes go to candidates whose logs are at least as up to date, a leader commits only an
  * entry of its own term held by a majority (earlier ones with it), and a follower takes
@@ -144,7 +157,7 @@ import picocli.CommandLine.Option;
 class LinKvNode implements Runnable {
 
     @Option(names = "--election-timeout", description = "Shortest election timeout in milliseconds, and the lease's length; each is drawn from it to twice it (default ${DEFAULT-VALUE}).")
-    long electionMillis = 300;
+    long electionMillis = 400;
 
     /** How often the clock checks the timeouts. */
     static final Duration TICK = Duration.ofMillis(10);
@@ -614,7 +627,7 @@ class LinKvNode implements Runnable {
             followers.forEach((peer, follower) -> {
                 if (hedge) want(peer, follower, now);
                 boolean silent = now - follower.answeredAt >= electionNanos();
-                long heartbeat = silent ? electionNanos() : electionNanos() / 2;
+                long heartbeat = silent ? electionNanos() : electionNanos() * 2 / 3;
                 if (follower.free(now, electionNanos()) && now - follower.sentAt >= heartbeat) sendAppend(peer, follower, now);
             });
         }
@@ -765,6 +778,7 @@ class LinKvNode implements Runnable {
         node.handle(Forward.class, request -> raft.take(request, request.body().op()));
         node.handle(AppendEntries.class, request -> request.reply(raft.appendEntries(request.body())));
         node.handle(RequestVote.class, request -> request.reply(raft.requestVote(request.body())));
+        node.relayWhenSilent(Duration.ofMillis(electionMillis).dividedBy(3));
         node.onInit(raft::start);
         node.every(TICK, raft::tick);
         node.run();

@@ -30,9 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * A Maelstrom node: reads messages as JSON lines from stdin, hands each to the handler
  * for its type, and writes messages as JSON lines to stdout.
  *
- * <p>Threads: one thread reads stdin and completes the {@link #rpc}s that replies answer;
- * every other message goes, in the order read, to one delivery thread, which hands each
- * to a virtual thread of its own. Handlers therefore run concurrently and may block (a
+ * <p>Threads: one thread reads stdin, completes the {@link #rpc}s that replies answer and
+ * passes relays on (see {@link #relayWhenSilent}); every other message goes, in the order
+ * read (a request that came several ways, in its first copy's place), to one delivery
+ * thread, which hands each to a virtual thread of its own. Handlers therefore run
+ * concurrently and may block (a
  * {@link #syncRpc}, a {@link KV} call, a sleep) without holding up other messages. State
  * that handlers or periodic tasks share must be thread-safe. Every method of Node is safe
  * to call from any thread. A handler registered with {@link #handleInOrder} runs instead
@@ -78,6 +80,7 @@ public final class Node {
     private final PrintStream output;
     private final Map<String, Route<?>> routes = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Relaying relaying = new Relaying();
     private final List<Periodic> periodics = new ArrayList<>(); // until init; guarded by this
     private final List<Thread> periodicThreads = new ArrayList<>(); // guarded by this
     private final List<Runnable> initListeners = new ArrayList<>(); // guarded by this
@@ -205,6 +208,7 @@ public final class Node {
 
     private void route(String type, Route<?> route) {
         if (type.equals("init")) throw new IllegalArgumentException("init is answered by the node: use onInit");
+        if (type.equals(Relaying.TYPE)) throw new IllegalArgumentException("relays are the node's own: see relayWhenSilent");
         Binding.check(route.bodyType());
         if (routes.putIfAbsent(type, route) != null) {
             throw new IllegalArgumentException("a second handler for '" + type + "'");
@@ -238,6 +242,22 @@ public final class Node {
         else periodics.add(periodic);
     }
 
+    /**
+     * Relays through peers when a direct way fails: from now on, an RPC to a peer that
+     * has left one unanswered for {@code silence} goes to it directly and through the
+     * other peers (those that answer this node directly, or all), each of which passes it
+     * on, and its answer comes back the same ways; the peer handles it once. So two nodes
+     * that a partition keeps apart, in one direction or both, still complete a round trip
+     * through a third that hears each and is heard by each, as in a majorities ring, where
+     * each node hears one peer and is heard by the other. It costs nothing while peers
+     * answer, and goes back to the direct way once a round trip there works both ways.
+     * Copies come later than the direct way would, and after one another: a request must
+     * be one its handler may see late (every node handles the copies of one request once).
+     */
+    public void relayWhenSilent(Duration silence) {
+        relaying.relayAfter(silence);
+    }
+
     /** Sends {@code body} (a record) to {@code dest}, expecting no answer. */
     public void send(String dest, Object body) {
         write(dest, Json.body(body));
@@ -259,7 +279,10 @@ public final class Node {
         pending.put(msgId, new Pending(dest, reply));
         reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .whenComplete((r, e) -> pending.remove(msgId));
-        write(dest, Json.body(body).put("msg_id", msgId));
+        ObjectNode message = Json.body(body).put("msg_id", msgId);
+        Relaying.Plan plan = nodeIds.contains(dest) && !dest.equals(id) ? relaying.plan(dest, System.nanoTime()) : null;
+        if (plan == null) write(dest, message);
+        else write(dest, plan.request(), message.set(Relaying.SEVERAL_WAYS, Relaying.stamp(plan.answer())));
         return reply.handle((r, e) -> {
             if (e == null) return Json.reply(r, replyType, dest);
             if (e instanceof TimeoutException) {
@@ -388,7 +411,7 @@ public final class Node {
         }
     }
 
-    /** Parses a line: a reply completes its RPC here; anything else goes to the delivery thread. */
+    /** Parses a line and takes the message in it, or the one a peer passed on in it. */
     private void receive(String line, long receivedAt) {
         JsonNode message;
         try {
@@ -403,11 +426,47 @@ public final class Node {
             return;
         }
         String src = envelope.get("src").asText();
+        if (typeOf(body).equals(Relaying.TYPE)) relayed(src, body, receivedAt);
+        else take(src, body, receivedAt, true);
+    }
+
+    /**
+     * A message from {@code src}, directly or passed on by a peer: a reply completes its
+     * RPC here; anything else goes to the delivery thread, but a request that came several
+     * ways only once (see {@link Relaying}).
+     */
+    private void take(String src, ObjectNode body, long receivedAt, boolean direct) {
         JsonNode inReplyTo = body.get("in_reply_to");
         if (inReplyTo != null && inReplyTo.canConvertToLong()) {
-            complete(src, inReplyTo.asLong(), body);
-        } else {
+            JsonNode cameDirect = body.remove(Relaying.CAME_DIRECT);
+            boolean first = complete(src, inReplyTo.asLong(), body);
+            if (nodeIds.contains(src)) relaying.answered(src, direct, cameDirect == null ? null : cameDirect.asBoolean(), first);
+            return;
+        }
+        JsonNode severalWays = body.remove(Relaying.SEVERAL_WAYS);
+        if (severalWays == null || relaying.firstCopy(src, body.path("msg_id").asLong(), direct,
+                Relaying.Ways.of(severalWays.path("answer").asText()), severalWays.path("sent").asLong())) {
             inbox.add(new Delivery(src, body, receivedAt));
+        }
+    }
+
+    /**
+     * A relay between nodes: takes the message in it if it is for this node, or passes it
+     * on once, to a node, for the node that sent it. One that comes before init, when this
+     * node knows neither its id nor its peers, is dropped, as the network might have.
+     */
+    private void relayed(String src, ObjectNode relay, long receivedAt) {
+        String from = relay.path("from").asText("");
+        String to = relay.path("to").asText("");
+        List<String> cluster = nodeIds;
+        if (!(relay.get("message") instanceof ObjectNode message) || !cluster.contains(src) || !cluster.contains(from)) {
+            log("skipping a relay that is not one between nodes of this cluster, from %s: %s", src, relay);
+        } else if (to.equals(id)) {
+            take(from, message, receivedAt, false);
+        } else if (src.equals(from) && cluster.contains(to)) {
+            write(to, relay);
+        } else {
+            log("not passing on a relay from %s: %s", src, relay);
         }
     }
 
@@ -559,13 +618,13 @@ public final class Node {
 
     /**
      * Completes the RPC {@code msgId} with {@code body}, if it went to {@code src} and is
-     * still waiting. A reply from anyone else is another process's: a peer answering this
+     * still waiting; true if it did. A reply from anyone else is another process's: a peer answering this
      * node's previous incarnation, whose ids this one's random first id keeps apart.
      */
-    private void complete(String src, long msgId, ObjectNode body) {
+    private boolean complete(String src, long msgId, ObjectNode body) {
         Pending waiting = pending.get(msgId);
         if (waiting == null || !waiting.dest().equals(src) || !pending.remove(msgId, waiting)) {
-            return; // timed out already (its caller has moved on), or not ours
+            return false; // answered already, timed out (its caller has moved on), or not ours
         }
         CompletableFuture<ObjectNode> reply = waiting.reply();
         if (body.path("type").asText().equals("error")) {
@@ -573,6 +632,7 @@ public final class Node {
         } else {
             reply.complete(body);
         }
+        return true;
     }
 
     /**
@@ -605,7 +665,23 @@ public final class Node {
                 return;
             }
         }
-        write(dest, body.put("in_reply_to", inReplyTo));
+        body.put("in_reply_to", inReplyTo);
+        Relaying.Came came = relaying.came(dest, inReplyTo);
+        if (came == null) write(dest, body);
+        else write(dest, came.answer(), body.put(Relaying.CAME_DIRECT, came.direct()));
+    }
+
+    /**
+     * Writes {@code body} to {@code dest} the {@code ways} given: directly, and through the
+     * peers relaying picks, each in a relay; directly after all when it picks none.
+     */
+    private void write(String dest, Relaying.Ways ways, ObjectNode body) {
+        List<String> through = ways.relayed() ? relaying.through(dest, peers(), ways) : List.of();
+        if (ways.direct() || through.isEmpty()) write(dest, body);
+        for (String peer : through) {
+            ObjectNode relay = Json.NODES.objectNode().put("type", Relaying.TYPE).put("from", id).put("to", dest);
+            write(peer, relay.set("message", body));
+        }
     }
 
     /** Writes a message to stdout; before init, when it could have no {@code src}, logs it instead. */

@@ -64,8 +64,15 @@ final class NodeHarness implements AutoCloseable {
 
     /** The next message the node printed; fails after five seconds without one. */
     ObjectNode next() {
-        String line = poll(Duration.ofSeconds(5));
-        assertNotNull(line, "the node printed nothing within 5 s");
+        ObjectNode message = nextOrNull(Duration.ofSeconds(5));
+        assertNotNull(message, "the node printed nothing within 5 s");
+        return message;
+    }
+
+    /** The next message the node printed within {@code timeout}, or null. */
+    ObjectNode nextOrNull(Duration timeout) {
+        String line = poll(timeout);
+        if (line == null) return null;
         try {
             return (ObjectNode) JSON.readTree(line);
         } catch (IOException e) {
