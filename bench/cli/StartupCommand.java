@@ -197,11 +197,8 @@ public final class StartupCommand implements Callable<Integer> {
                 if (!message.path("dest").asText().equals("lin-kv")) {
                     return "init_ok".equals(Json.type(body)) ? System.nanoTime() : 0;
                 }
-                ObjectNode reply;
-                synchronized (linKv) {
-                    reply = linKv.handle(message.get("src").asText(), body);
-                }
-                reply.set("in_reply_to", body.get("msg_id"));
+                ObjectNode reply = Services.reply(linKv, message.get("src").asText(), body);
+                if (reply == null) continue; // not a request Maelstrom answers
                 Thread.sleep(2 * latencyMillis); // there and back
                 ObjectNode answer = Json.object().put("src", "lin-kv").put("dest", message.get("src").asText());
                 answer.set("body", reply);

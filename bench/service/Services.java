@@ -40,15 +40,25 @@ public final class Services {
                 "lww-kv", new LwwKv(new Random(random.nextLong())),
                 "lin-tso", new LinTso());
         services.forEach((name, service) -> network.register(name, message -> {
-            // One request at a time, as Maelstrom runs each service on a thread of its own.
-            synchronized (service) {
-                ObjectNode reply = service.handle(message.src(), message.body());
-                if (reply != null) {
-                    reply.set("in_reply_to", message.body().get("msg_id"));
-                    network.send(name, message.src(), reply);
-                }
+            synchronized (service) { // replies leave in the order the requests were handled
+                ObjectNode reply = reply(service, message.src(), message.body());
+                if (reply != null) network.send(name, message.src(), reply);
             }
         }));
+    }
+
+    /**
+     * {@code service}'s reply to {@code body} from {@code src}, with its in_reply_to, or
+     * null when Maelstrom would not answer: one request at a time, as Maelstrom runs each
+     * service on a thread of its own. For the network, and for stand-ins that answer a
+     * node's requests off it (the start-up benchmark, tests that speak to nodes by hand).
+     */
+    public static ObjectNode reply(Service service, String src, ObjectNode body) {
+        synchronized (service) {
+            ObjectNode reply = service.handle(src, body);
+            if (reply != null) reply.set("in_reply_to", body.get("msg_id"));
+            return reply;
+        }
     }
 
     /** An error body with Maelstrom's code. */

@@ -16,11 +16,14 @@ public final class TestLinKv {
 
     private final Services.LinKv kv = new Services.LinKv();
 
-    /** The line that answers {@code message}, if it is a request to lin-kv; else null. */
+    /**
+     * The line that answers {@code message}, if it is a request to lin-kv that Maelstrom
+     * answers; else null, and the caller sees the message itself.
+     */
     public synchronized String answer(JsonNode message) {
         if (!message.path("dest").asText().equals("lin-kv")) return null;
-        ObjectNode reply = kv.handle(message.get("src").asText(), (ObjectNode) message.get("body"));
-        reply.set("in_reply_to", message.get("body").get("msg_id"));
+        ObjectNode reply = Services.reply(kv, message.get("src").asText(), (ObjectNode) message.get("body"));
+        if (reply == null) return null;
         return "{\"src\":\"lin-kv\",\"dest\":" + message.get("src") + ",\"body\":" + reply + "}";
     }
 
