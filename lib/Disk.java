@@ -111,8 +111,9 @@ public final class Disk {
      * root, if that is due, on a thread of its own.
      */
     public static Disk open(Node node) {
-        Disk disk = open(root(), nameInThisTest(node));
-        Thread.ofPlatform().daemon().name("cleaning").start(() -> cleanIfDue(root()));
+        Path root = root();
+        Disk disk = open(root, nameInThisTest(node));
+        Thread.ofPlatform().daemon().name("cleaning").start(() -> cleanIfDue(root));
         return disk;
     }
 

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * passes relays on (see {@link #relayWhenSilent}); every other message goes, in the order
  * read (a request that came several ways, in its first copy's place), to one delivery
  * thread, which hands each to a virtual thread of its own. Handlers therefore run
- * concurrently and may block (a
- * {@link #syncRpc}, a {@link KV} call, a sleep) without holding up other messages. State
+ * concurrently and may block (a {@link #syncRpc}, a {@link KV} call, a sleep) without
+ * holding up other messages. State
  * that handlers or periodic tasks share must be thread-safe. Every method of Node is safe
  * to call from any thread. A handler registered with {@link #handleInOrder} runs instead
  * on the delivery thread, before the next message is delivered, so that its messages
@@ -244,15 +244,16 @@ public final class Node {
 
     /**
      * Relays through peers when a direct way fails: from now on, an RPC to a peer that
-     * has left one unanswered for {@code silence} goes to it directly and through the
-     * other peers (those that answer this node directly, or all), each of which passes it
-     * on, and its answer comes back the same ways; the peer handles it once. So two nodes
-     * that a partition keeps apart, in one direction or both, still complete a round trip
-     * through a third that hears each and is heard by each, as in a majorities ring, where
-     * each node hears one peer and is heard by the other. It costs nothing while peers
-     * answer, and goes back to the direct way once a round trip there works both ways.
-     * Copies come later than the direct way would, and after one another: a request must
-     * be one its handler may see late (every node handles the copies of one request once).
+     * has left one unanswered for {@code silence} goes the ways that work, directly or
+     * through another peer, which passes it on (every few seconds every way, to find out
+     * again; lib/Relaying has the rules), and its answer comes back the ways that work
+     * back; the peer handles it once. So two nodes that a partition keeps apart, in one
+     * direction or both, still complete a round trip through a third that hears each and
+     * is heard by each, as in a majorities ring, where each node hears one peer and is
+     * heard by the other. It costs nothing while peers answer, and goes back to the
+     * direct way once a round trip there works both ways. Copies come later than the
+     * direct way would, and after one another: a request must be one its handler may see
+     * late (every node handles the copies of one request once).
      */
     public void relayWhenSilent(Duration silence) {
         relaying.relayAfter(silence);
@@ -618,8 +619,9 @@ public final class Node {
 
     /**
      * Completes the RPC {@code msgId} with {@code body}, if it went to {@code src} and is
-     * still waiting; true if it did. A reply from anyone else is another process's: a peer answering this
-     * node's previous incarnation, whose ids this one's random first id keeps apart.
+     * still waiting; true if it did. A reply from anyone else is another process's: a peer
+     * answering this node's previous incarnation, whose ids this one's random first id
+     * keeps apart.
      */
     private boolean complete(String src, long msgId, ObjectNode body) {
         Pending waiting = pending.get(msgId);

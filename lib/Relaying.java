@@ -207,7 +207,7 @@ final class Relaying {
     boolean firstCopy(String src, long msgId, boolean direct, Ways answer, long sentAt) {
         long now = System.nanoTime();
         if (sentAt - startedAt < 0 || now - sentAt > KEEP.toNanos()) return false;
-        String key = src + " " + msgId;
+        String key = key(src, msgId);
         synchronized (cameSeveralWays) {
             var oldest = cameSeveralWays.values().iterator();
             while (oldest.hasNext() && now - oldest.next().firstAt() > KEEP.toNanos()) oldest.remove();
@@ -224,7 +224,12 @@ final class Relaying {
      */
     Came came(String dest, long msgId) {
         synchronized (cameSeveralWays) {
-            return cameSeveralWays.get(dest + " " + msgId);
+            return cameSeveralWays.get(key(dest, msgId));
         }
+    }
+
+    /** A request's key among those that came several ways: its sender's id and its msg_id. */
+    private static String key(String src, long msgId) {
+        return src + " " + msgId;
     }
 }
